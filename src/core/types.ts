@@ -1,0 +1,145 @@
+/**
+ * The comparison's shape: version 1 of the contract in ../shared/CONTRACT.md, plus
+ * the extra keys the contract welcomes (text copies, confidence, notes, cues).
+ *
+ * Every `Span` is a half-open range of UTF-16 code units (JavaScript string indices)
+ * into the text exactly as the user gave it: `quote` spans index the quotation,
+ * `source` spans the source. Nothing indexes a normalised copy.
+ */
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** How sure the engine is that a fragment stands where it says. */
+export type Confidence =
+  /** the same characters, letter for letter */
+  | 'exact'
+  /** the same words; only typography differs (quotes, dashes, case, white space, hyphenation) */
+  | 'typographic'
+  /** located, but some words differ (see `changedWords`) */
+  | 'fuzzy';
+
+export interface Fragment {
+  /** the fragment's own text in the quotation, without the ellipsis marks around it */
+  quote: Span;
+  found: boolean;
+  /** where it stands in the source; null when not found */
+  source: Span | null;
+  /** absent when not found */
+  confidence?: Confidence;
+  /** words of the fragment that differ from its source region (insertions, alterations, omissions inside it) */
+  changedWords?: number;
+  /** share of the fragment's words that reproduce source words, 0..1 */
+  score?: number;
+  /** other placements that score nearly as well: never a silent pick between lookalikes */
+  alternatives?: Array<{ source: Span; score: number }>;
+}
+
+export type SegmentKind =
+  | 'context-before'
+  | 'match'
+  | 'omission'
+  | 'insertion'
+  | 'alteration'
+  | 'context-after';
+
+export interface Segment {
+  kind: SegmentKind;
+  quote?: Span;
+  source?: Span;
+  /** omission only: an ellipsis stands in the quotation where the text was cut */
+  marked?: boolean;
+  /** insertion only: the inserted text stands in square brackets */
+  editorial?: boolean;
+  /** index into `fragments` of the fragment this segment belongs to (absent for context and for omissions between fragments) */
+  fragment?: number;
+  /** copies of the texts, for readers of the JSON */
+  quoteText?: string;
+  sourceText?: string;
+}
+
+export interface Stats {
+  quotedWords: number;
+  omittedWords: number;
+  markedOmissions: number;
+  silentOmissions: number;
+  insertions: number;
+  alterations: number;
+}
+
+export type NoteCode =
+  /** an ellipsis where the quotation cut nothing */
+  | 'spurious-ellipsis'
+  /** words in the quotation with no counterpart in the source and no square brackets */
+  | 'unbracketed-insertion'
+  /** a word whose capital was changed without brackets ("[t]he") */
+  | 'unbracketed-case-change'
+  /** a cut across a sentence boundary marked with three dots where four are due */
+  | 'three-dot-sentence-cut'
+  /** words left out without an ellipsis */
+  | 'silent-omission'
+  /** a fragment of the quotation that is not in the source */
+  | 'fragment-not-found'
+  /** fragments stand in the source in another order than in the quotation */
+  | 'reordered'
+  /** a fragment could be placed in more than one spot */
+  | 'ambiguous-placement'
+  /** the word diff hit its bound; the fragment is reported as found but not aligned word by word */
+  | 'alignment-gave-up'
+  /** the quotation's ellipsis stands where the source itself has one */
+  | 'source-ellipsis';
+
+/** A finding about the quotation's fidelity or form, with where it applies. */
+export interface Note {
+  code: NoteCode;
+  message: string;
+  quote?: Span;
+  source?: Span;
+}
+
+export type CueCode =
+  | 'negation'
+  | 'contrast'
+  | 'mid-sentence-cut'
+  | 'turn-after'
+  | 'framing-before'
+  | 'large-share-omitted'
+  | 'speaker-change';
+
+/**
+ * A hint for a reader or a teacher: "worth a look", never a verdict.
+ * `segment` indexes `segments` when the cue concerns one segment.
+ */
+export interface Cue {
+  code: CueCode;
+  message: string;
+  segment?: number;
+  source?: Span;
+  quote?: Span;
+  /** the word or phrase that raised the cue, as it stands in the text */
+  trigger?: string;
+}
+
+export interface Comparison {
+  version: 1;
+  found: boolean;
+  span: Span | null;
+  fragments: Fragment[];
+  segments: Segment[];
+  stats: Stats;
+  /** fragments stand in the source in an order other than the quotation's */
+  reordered: boolean;
+  notes: Note[];
+  cues: Cue[];
+}
+
+export interface CompareOptions {
+  /** whole sentences of context each side beyond the sentence the quotation starts/ends in (default 2) */
+  contextSentences?: number;
+  /** when set, context is this many words each side instead of sentences */
+  contextWords?: number;
+  /** 'paragraph' (default) keeps sentence context within the paragraph when it is long enough */
+  contextWithinParagraph?: boolean;
+}

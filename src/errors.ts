@@ -1,0 +1,15 @@
+/**
+ * The one error type the shells share: a message fit to show a user, with the HTTP
+ * status and the CLI exit code it stands for. The core never throws it; it returns
+ * findings as values and throws only on misuse.
+ */
+export class UserError extends Error {
+  readonly status: number;
+  readonly exitCode: number;
+  constructor(message: string, status = 400, exitCode = 2) {
+    super(message);
+    this.name = 'UserError';
+    this.status = status;
+    this.exitCode = exitCode;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Builds the express app without listening, so tests drive it directly and
+ * src/server.ts only adds configuration and a port. Routes are registered here in
+ * one explicit table; each group lives in its own module under src/web/routes/.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import type { CaseStore } from '../cases/types.js';
+import { UserError } from '../errors.js';
+import { apiCompareRouter } from './routes/api-compare.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const viewsDir = path.join(root, 'views');
+export const publicDir = path.join(root, 'public');
+
+export interface AppOptions {
+  store: CaseStore;
+  /** API and compare-form requests per minute per client; 0 turns the limit off */
+  rateLimitPerMinute?: number;
+  /** when set, creating, editing and deleting cases needs it */
+  adminToken?: string;
+  /** hides error details from pages */
+  production?: boolean;
+}
+
+/** Largest request body: a 10 MB source plus its quotation and form fields. */
+export const BODY_LIMIT = '11mb';
+
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('view engine', 'ejs');
+  app.set('views', viewsDir);
+  app.locals.store = options.store;
+
+  app.use('/static', express.static(publicDir, { maxAge: '1h' }));
+  app.use(express.json({ limit: BODY_LIMIT }));
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use(apiCompareRouter());
+
+  app.use(notFound);
+  app.use(errorHandler(options.production ?? false));
+  return app;
+}
+
+const notFound: RequestHandler = (req, res) => {
+  if (wantsJson(req)) {
+    res.status(404).json({ error: `Nothing at ${req.method} ${req.path}.` });
+    return;
+  }
+  res.status(404).type('text/plain').send('Not found.');
+};
+
+function wantsJson(req: express.Request): boolean {
+  return req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json';
+}
+
+/** Turns any error into a clear answer in the format the client asked for. */
+function errorHandler(production: boolean): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const { status, message } = describeError(err);
+    if (status >= 500 && !production) console.error(err);
+    if (res.headersSent) return;
+    if (wantsJson(req)) {
+      res.status(status).json({ error: message });
+      return;
+    }
+    res.status(status).type('text/plain').send(message);
+  };
+}
+
+export function describeError(err: unknown): { status: number; message: string } {
+  if (err instanceof UserError) return { status: err.status, message: err.message };
+  const e = err as { status?: number; statusCode?: number; type?: string; limit?: number };
+  const status = e?.status ?? e?.statusCode ?? 500;
+  if (e?.type === 'entity.too.large') {
+    return { status: 413, message: `The request is too large; the limit is ${BODY_LIMIT.replace('mb', ' MB')}.` };
+  }
+  if (e?.type === 'entity.parse.failed') return { status: 400, message: 'The request body is not valid JSON.' };
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+    return { status: 400, message: 'The request body must be UTF-8.' };
+  }
+  if (status >= 400 && status < 500) return { status, message: 'The request could not be read.' };
+  return { status: 500, message: 'Something went wrong on our side; the error has been logged.' };
+}
