@@ -42,6 +42,10 @@ export function createApp(options: AppOptions): Express {
     res.json({ ok: true });
   });
   app.use(apiCompareRouter());
+  // routes: cases API and case management (before the pages, so /cases/new wins over /cases/:slug)
+  // routes: exports
+  // routes: exercise and teacher sheets
+  // routes: pages (home, compare form, case pages)
 
   app.use(notFound);
   app.use(errorHandler(options.production ?? false));
