@@ -86,4 +86,36 @@ export interface CaseStore {
   update(slug: string, input: CaseInput): Case | undefined;
   delete(slug: string): boolean;
   close(): void;
+  /**
+   * Creates every case or none (one transaction): what an import of a JSON file needs.
+   * A given slug is kept when free, else made unique. Optional so that small in-memory
+   * stores in tests need not implement it; the SQLite store does.
+   */
+  createMany?(items: ReadonlyArray<{ input: CaseInput; slug?: string }>): Case[];
+  /**
+   * Brings the built-in cases (read from data/cases/) into the store in one transaction:
+   * creates the missing ones, updates those whose files changed (`hash` differs), and
+   * never touches a user's own case. Optional for the same reason as createMany.
+   */
+  syncBuiltIn?(items: ReadonlyArray<BuiltInCase>): BuiltInSyncResult[];
+}
+
+/** One built-in case as read from its folder, with a hash of what was read. */
+export interface BuiltInCase {
+  slug: string;
+  input: CaseInput;
+  /** changes whenever any of the case's files changes */
+  hash: string;
+}
+
+export interface BuiltInSyncResult {
+  slug: string;
+  outcome:
+    | 'created'
+    | 'updated'
+    | 'unchanged'
+    /** a user's own case holds the slug (or the user edited the built-in case): left alone */
+    | 'kept-user-case'
+    /** the user deleted this built-in case: not brought back */
+    | 'dismissed';
 }

@@ -1,0 +1,340 @@
+/**
+ * Validation of cases as they arrive from outside: the JSON API, imported JSON files,
+ * the built-in case files. The zod schemas here match src/cases/types.ts and turn any
+ * value into a clean CaseInput (trimmed labels, empty fields dropped, texts exact) or
+ * a UserError naming the first thing wrong and where (`quotations[1].text: ...`), with
+ * status 413 when a text is over its size limit and 400 otherwise.
+ *
+ * Deliberately not here: the HTML forms' field names (src/web/routes/case-admin.ts
+ * maps them to this shape) and slugs' uniqueness (the store knows what is taken).
+ */
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import { MAX_QUOTE_BYTES, MAX_SOURCE_BYTES } from '../limits.js';
+import type { CaseInput, Citation, QuotedBy } from './types.js';
+import { isValidSlug, MAX_SLUG_LENGTH } from './slug.js';
+
+export const MAX_TITLE_LENGTH = 200;
+export const MAX_QUOTATIONS = 20;
+export const MAX_TAGS = 20;
+export const MAX_TAG_LENGTH = 40;
+export const MAX_QUESTIONS = 30;
+export const MAX_QUESTION_LENGTH = 1000;
+/** notes and teacherNotes, in UTF-8 bytes */
+export const MAX_NOTES_BYTES = 100 * 1024;
+/** any one citation or "quoted by" field, in characters */
+export const MAX_LABEL_LENGTH = 1000;
+export const MAX_URL_LENGTH = 2000;
+/** cases in one import */
+export const MAX_IMPORT_CASES = 500;
+
+const TOO_LARGE = { status: 413 };
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+  return `${Math.ceil(bytes / 1024)} KB`;
+}
+
+/** Control characters other than tab and line breaks have no place in a label. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** A short one-line label (a citation field, a title): trimmed, white space collapsed. */
+function label(what: string, maxLength: number) {
+  return z
+    .string({ error: `${what} must be text.` })
+    .transform((value) => value.replace(/\s+/g, ' ').trim())
+    .check((ctx) => {
+      if (CONTROL.test(ctx.value)) {
+        ctx.issues.push({ code: 'custom', input: ctx.value, message: `${what} contains control characters.` });
+      }
+      if (ctx.value.length > maxLength) {
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value,
+          message: `${what} is ${ctx.value.length} characters long; the limit is ${maxLength}.`,
+        });
+      }
+    });
+}
+
+/** An optional label: absent, null and empty all mean "not given". */
+function optionalLabel(what: string, maxLength = MAX_LABEL_LENGTH) {
+  return z
+    .union([label(what, maxLength), z.null()], { error: `${what} must be text.` })
+    .optional()
+    .transform((value) => (value ? value : undefined));
+}
+
+/**
+ * Only http(s) addresses: a `javascript:` or `data:` URL in a citation would become a
+ * live link on every page and export that shows it.
+ */
+const optionalUrl = (what: string) =>
+  optionalLabel(what, MAX_URL_LENGTH).check((ctx) => {
+    const value = ctx.value;
+    if (value === undefined) return;
+    let ok = false;
+    try {
+      const url = new URL(value);
+      ok = url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      ctx.issues.push({ code: 'custom', input: value, message: `${what} must be a web address starting with http:// or https://.` });
+    }
+  });
+
+/** A text compared by the engine: kept exactly as given, never trimmed. */
+function exactText(what: string, maxBytes: number) {
+  return z.string({ error: `${what} must be text.` }).check((ctx) => {
+    if (ctx.value.trim() === '') {
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: `${what} is empty.` });
+      return;
+    }
+    const bytes = Buffer.byteLength(ctx.value, 'utf8');
+    if (bytes > maxBytes) {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        message: `${what} is ${formatBytes(bytes)}; the limit is ${formatBytes(maxBytes)}.`,
+        params: TOO_LARGE,
+      });
+    }
+  });
+}
+
+/** Markdown notes: kept as written (no trimming inside), limited in size. */
+function markdown(what: string) {
+  return z
+    .union([z.string(), z.null()], { error: `${what} must be text (Markdown).` })
+    .optional()
+    .transform((value) => (value ?? '').replace(/^\s+$/, ''))
+    .check((ctx) => {
+      const bytes = Buffer.byteLength(ctx.value, 'utf8');
+      if (bytes > MAX_NOTES_BYTES) {
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value,
+          message: `${what} are ${formatBytes(bytes)}; the limit is ${formatBytes(MAX_NOTES_BYTES)}.`,
+          params: TOO_LARGE,
+        });
+      }
+    });
+}
+
+export const citationSchema = z
+  .object(
+    {
+      author: optionalLabel('The author'),
+      work: optionalLabel('The work'),
+      container: optionalLabel('The container (book, journal or site)'),
+      year: optionalLabel('The year'),
+      edition: optionalLabel('The edition'),
+      publisher: optionalLabel('The publisher'),
+      place: optionalLabel('The place of publication'),
+      page: optionalLabel('The page or section'),
+      url: optionalUrl('The URL'),
+      language: optionalLabel('The language', 35),
+      note: optionalLabel('The citation note'),
+    },
+    { error: 'The citation must be an object such as {"author": "...", "work": "..."}.' },
+  )
+  .transform((citation): Citation => dropUndefined(citation));
+
+export const quotedBySchema = z
+  .object(
+    {
+      author: optionalLabel('Who quoted it'),
+      work: optionalLabel('Where it was quoted'),
+      date: optionalLabel('The date it was quoted'),
+      url: optionalUrl('The URL where it was quoted'),
+      page: optionalLabel('The page where it was quoted'),
+    },
+    { error: '"quotedBy" must be an object such as {"author": "...", "work": "..."}.' },
+  )
+  .transform((quotedBy): QuotedBy => dropUndefined(quotedBy));
+
+export const quotationSchema = z
+  .object(
+    {
+      text: exactText('The quotation', MAX_QUOTE_BYTES),
+      quotedBy: z.union([quotedBySchema, z.null()]).optional(),
+      note: optionalLabel('The quotation note', MAX_NOTES_BYTES),
+    },
+    { error: 'Each quotation must be an object such as {"text": "...", "quotedBy": {...}}.' },
+  )
+  .transform((q) => dropUndefined({ text: q.text, quotedBy: q.quotedBy && Object.keys(q.quotedBy).length > 0 ? q.quotedBy : undefined, note: q.note }));
+
+const tagsSchema = z
+  .union([z.array(label('A tag', MAX_TAG_LENGTH), { error: '"tags" must be a list of words.' }), z.null()], {
+    error: '"tags" must be a list of words.',
+  })
+  .optional()
+  .transform((tags) => uniqueTags(tags ?? []))
+  .check((ctx) => {
+    if (ctx.value.length > MAX_TAGS) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: `There are ${ctx.value.length} tags; the limit is ${MAX_TAGS}.` });
+    }
+    for (const tag of ctx.value) {
+      if (tag.includes(',')) {
+        ctx.issues.push({ code: 'custom', input: tag, message: `The tag "${tag}" contains a comma; give each tag separately.` });
+      }
+    }
+  });
+
+const questionsSchema = z
+  .union([z.array(label('A question', MAX_QUESTION_LENGTH), { error: '"questions" must be a list of texts.' }), z.null()], {
+    error: '"questions" must be a list of texts.',
+  })
+  .optional()
+  .transform((questions) => (questions ?? []).filter((question) => question !== ''))
+  .check((ctx) => {
+    if (ctx.value.length > MAX_QUESTIONS) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: `There are ${ctx.value.length} questions; the limit is ${MAX_QUESTIONS}.` });
+    }
+  });
+
+const caseFields = {
+  title: label('The title', MAX_TITLE_LENGTH).check((ctx) => {
+    if (ctx.value === '') ctx.issues.push({ code: 'custom', input: ctx.value, message: 'The title is empty.' });
+  }),
+  source: z.object(
+    {
+      text: exactText('The source', MAX_SOURCE_BYTES),
+      citation: z.union([citationSchema, z.null()]).optional(),
+    },
+    { error: '"source" must be an object: {"text": "...", "citation": {...}}.' },
+  ),
+  quotations: z
+    .array(quotationSchema, { error: '"quotations" must be a list: [{"text": "...", "quotedBy": {...}}].' })
+    .min(1, { error: 'A case needs at least one quotation.' })
+    .max(MAX_QUOTATIONS, { error: `A case holds at most ${MAX_QUOTATIONS} quotations.` }),
+  notes: markdown('The notes'),
+  tags: tagsSchema,
+  questions: questionsSchema,
+  teacherNotes: markdown("The teacher's notes"),
+};
+
+function toCaseInput(fields: z.output<z.ZodObject<typeof caseFields>>): CaseInput {
+  return {
+    title: fields.title,
+    source: { text: fields.source.text, citation: fields.source.citation ?? {} },
+    quotations: fields.quotations,
+    notes: fields.notes,
+    tags: fields.tags,
+    questions: fields.questions,
+    teacherNotes: fields.teacherNotes,
+  };
+}
+
+/** The contract's case JSON: `{title, source: {text, citation}, quotations: [...], notes, tags}` (+ questions, teacherNotes). */
+export const caseInputSchema = z
+  .object(caseFields, { error: 'A case must be a JSON object: {"title", "source": {"text", "citation"}, "quotations": [...]}.' })
+  .transform(toCaseInput);
+
+/** A case as the API's POST and an import take it: the case JSON plus an optional slug. Other keys (builtIn, createdAt) are ignored. */
+export const caseWithSlugSchema = z
+  .object(
+    {
+      ...caseFields,
+      slug: z
+        .union([z.string({ error: '"slug" must be text.' }), z.null()])
+        .optional()
+        .check((ctx) => {
+          const slug = ctx.value;
+          if (slug && !isValidSlug(slug)) {
+            ctx.issues.push({
+              code: 'custom',
+              input: slug,
+              message: `The slug "${slug.slice(0, MAX_SLUG_LENGTH)}" is not usable: use lower-case letters, digits and single hyphens (at most ${MAX_SLUG_LENGTH} characters), and not "new", "import" or "export".`,
+            });
+          }
+        }),
+    },
+    { error: 'A case must be a JSON object: {"title", "source": {"text", "citation"}, "quotations": [...]}.' },
+  )
+  .transform((fields) => ({ input: toCaseInput(fields), slug: fields.slug || undefined }));
+
+export type CaseWithSlug = z.output<typeof caseWithSlugSchema>;
+
+/**
+ * What an import accepts: one case, a list of cases, or `{"cases": [...]}` (the
+ * shape of GET /api/cases/export), at most MAX_IMPORT_CASES of them.
+ */
+export const caseImportSchema = z
+  .union(
+    [
+      z.object({ cases: z.array(z.unknown(), { error: '"cases" must be a list of cases.' }) }).transform((envelope) => envelope.cases),
+      z.array(z.unknown()),
+      z.object({ title: z.unknown() }).passthrough().transform((one) => [one]),
+    ],
+    { error: 'The JSON must be a case, a list of cases, or {"cases": [...]}.' },
+  )
+  .pipe(
+    z
+      .array(caseWithSlugSchema)
+      .min(1, { error: 'There is no case to import: the list is empty.' })
+      .max(MAX_IMPORT_CASES, { error: `At most ${MAX_IMPORT_CASES} cases can be imported at once.` }),
+  );
+
+/** Validates a case; throws a UserError (400, or 413 when a text is too large) naming the first problem and where it is. */
+export function parseCaseInput(value: unknown): CaseInput {
+  return parseOrThrow(caseInputSchema, value);
+}
+
+/** Validates a case that may carry its own slug (API POST). */
+export function parseCaseWithSlug(value: unknown): CaseWithSlug {
+  return parseOrThrow(caseWithSlugSchema, value);
+}
+
+/** Validates everything an import holds; throws on the first bad case, naming it. */
+export function parseCaseImport(value: unknown): CaseWithSlug[] {
+  return parseOrThrow(caseImportSchema, value);
+}
+
+function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw issueToUserError(result.error.issues);
+}
+
+/** The first issue, as a sentence prefixed with where it is; 413 when any issue is a size limit. */
+export function issueToUserError(issues: readonly z.core.$ZodIssue[]): UserError {
+  const first = issues[0];
+  const tooLarge = issues.some((issue) => issue.code === 'custom' && (issue.params as { status?: number } | undefined)?.status === 413);
+  const status = tooLarge ? 413 : 400;
+  const chosen = tooLarge ? issues.find((issue) => issue.code === 'custom' && issue.params?.status === 413)! : first;
+  if (!chosen) return new UserError('The case is not valid.');
+  const where = formatPath(chosen.path);
+  const message = where === '' ? chosen.message : `${where}: ${chosen.message}`;
+  return new UserError(message, status);
+}
+
+/** ['quotations', 1, 'text'] → 'quotations[1].text' */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+function uniqueTags(tags: string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const tag of tags) {
+    const key = tag.toLowerCase();
+    if (tag === '' || seen.has(key)) continue;
+    seen.add(key);
+    out.push(tag);
+  }
+  return out;
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) if (field !== undefined) out[key] = field;
+  return out as T;
+}

@@ -1,0 +1,328 @@
+/**
+ * The case store on SQLite (better-sqlite3): one file, WAL mode, foreign keys on, the
+ * schema migrated at open (src/store/migrations.ts). Every save writes a whole case —
+ * its row, its quotations, its tags and its search keys — in one transaction, so a
+ * reader or a crash never sees half a case.
+ *
+ * It stores texts and metadata only: comparisons are recomputed from the texts by
+ * whoever shows them. It validates nothing a user typed (src/cases/schema.ts does that
+ * before anything reaches here) except slugs, which only the store can know are free.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { UserError } from '../errors.js';
+import { isValidSlug, slugify, uniqueSlug } from '../cases/slug.js';
+import type {
+  BuiltInCase,
+  BuiltInSyncResult,
+  Case,
+  CaseFilter,
+  CaseInput,
+  CaseStore,
+  CaseSummary,
+  Citation,
+  Quotation,
+  QuotedBy,
+} from '../cases/types.js';
+import { migrate, searchKeys } from './migrations.js';
+import { foldForSearch, searchTerms } from './search-key.js';
+
+interface CaseRow {
+  id: number;
+  slug: string;
+  title: string;
+  source_text: string;
+  citation: string;
+  notes: string;
+  questions: string;
+  teacher_notes: string;
+  built_in: number;
+  built_in_hash: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface SummaryRow {
+  id: number;
+  slug: string;
+  title: string;
+  built_in: number;
+  citation: string;
+  updated_at: string;
+}
+
+/**
+ * Opens (creating if need be, with its folder) the SQLite file and brings its schema up
+ * to date. `':memory:'` gives a throw-away store. Throws if the file cannot be opened or
+ * was written by a newer version of Elision.
+ */
+export function openCaseStore(file: string): CaseStore {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    // FULL: a case a user was told is saved survives a power cut too, not just a crash;
+    // saves are rare and small, so the extra fsync costs nothing anyone notices.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, file);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new SqliteCaseStore(db);
+}
+
+class SqliteCaseStore implements CaseStore {
+  private readonly statements;
+
+  constructor(private readonly db: Database.Database) {
+    this.statements = {
+      caseBySlug: db.prepare<[string], CaseRow>('SELECT * FROM cases WHERE slug = ?'),
+      slugTaken: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM cases WHERE slug = ?'),
+      quotationsOf: db.prepare<[number], { text: string; quoted_by: string; note: string }>(
+        'SELECT text, quoted_by, note FROM quotations WHERE case_id = ? ORDER BY position',
+      ),
+      tagsOf: db.prepare<[number], { tag: string }>('SELECT tag FROM case_tags WHERE case_id = ? ORDER BY position'),
+      insertCase: db.prepare(`
+        INSERT INTO cases (slug, title, source_text, citation, notes, questions, teacher_notes, built_in,
+                           built_in_hash, created_at, updated_at, search_text, authors_key)
+        VALUES (@slug, @title, @source_text, @citation, @notes, @questions, @teacher_notes, @built_in,
+                @built_in_hash, @now, @now, @search_text, @authors_key)`),
+      updateCase: db.prepare(`
+        UPDATE cases SET title = @title, source_text = @source_text, citation = @citation, notes = @notes,
+          questions = @questions, teacher_notes = @teacher_notes, built_in = @built_in,
+          built_in_hash = @built_in_hash, updated_at = @now, search_text = @search_text, authors_key = @authors_key
+        WHERE id = @id`),
+      deleteQuotations: db.prepare<[number]>('DELETE FROM quotations WHERE case_id = ?'),
+      deleteTags: db.prepare<[number]>('DELETE FROM case_tags WHERE case_id = ?'),
+      insertQuotation: db.prepare<[number, number, string, string, string]>(
+        'INSERT INTO quotations (case_id, position, text, quoted_by, note) VALUES (?, ?, ?, ?, ?)',
+      ),
+      insertTag: db.prepare<[number, number, string, string]>(
+        'INSERT INTO case_tags (case_id, position, tag, tag_key) VALUES (?, ?, ?, ?)',
+      ),
+      deleteCase: db.prepare<[number]>('DELETE FROM cases WHERE id = ?'),
+      dismiss: db.prepare<[string, string]>(
+        'INSERT INTO dismissed_built_ins (slug, dismissed_at) VALUES (?, ?) ON CONFLICT(slug) DO NOTHING',
+      ),
+      isDismissed: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM dismissed_built_ins WHERE slug = ?'),
+    };
+  }
+
+  list(filter: CaseFilter = {}): CaseSummary[] {
+    const where: string[] = [];
+    const params: string[] = [];
+    for (const term of searchTerms(filter.q ?? '')) {
+      where.push('instr(c.search_text, ?) > 0');
+      params.push(term);
+    }
+    const tag = foldForSearch(filter.tag ?? '').trim();
+    if (tag !== '') {
+      where.push('EXISTS (SELECT 1 FROM case_tags t WHERE t.case_id = c.id AND t.tag_key = ?)');
+      params.push(tag);
+    }
+    const author = foldForSearch(filter.author ?? '').trim();
+    if (author !== '') {
+      where.push('instr(c.authors_key, ?) > 0');
+      params.push(author);
+    }
+    const rows = this.db
+      .prepare<string[], SummaryRow>(
+        `SELECT c.id, c.slug, c.title, c.built_in, c.citation, c.updated_at FROM cases c
+         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY c.title COLLATE NOCASE, c.slug`,
+      )
+      .all(...params);
+    if (rows.length === 0) return [];
+
+    // Two queries for all the listed cases' tags and quoters, rather than two per case.
+    const ids = rows.map((row) => row.id);
+    const placeholders = ids.map(() => '?').join(',');
+    const tagsById = new Map<number, string[]>();
+    for (const { case_id, tag } of this.db
+      .prepare<number[], { case_id: number; tag: string }>(
+        `SELECT case_id, tag FROM case_tags WHERE case_id IN (${placeholders}) ORDER BY case_id, position`,
+      )
+      .all(...ids)) {
+      pushTo(tagsById, case_id, tag);
+    }
+    const quotersById = new Map<number, Array<string | null>>();
+    for (const { case_id, author } of this.db
+      .prepare<number[], { case_id: number; author: string | null }>(
+        `SELECT case_id, json_extract(quoted_by, '$.author') AS author FROM quotations
+         WHERE case_id IN (${placeholders}) ORDER BY case_id, position`,
+      )
+      .all(...ids)) {
+      pushTo(quotersById, case_id, author);
+    }
+
+    return rows.map((row) => {
+      const citation = JSON.parse(row.citation) as Citation;
+      const quoters = quotersById.get(row.id) ?? [];
+      const summary: CaseSummary = {
+        slug: row.slug,
+        title: row.title,
+        builtIn: row.built_in === 1,
+        tags: tagsById.get(row.id) ?? [],
+        quotedBy: [...new Set(quoters.filter((name): name is string => typeof name === 'string' && name !== ''))],
+        quotationCount: quoters.length,
+        updatedAt: row.updated_at,
+      };
+      if (citation.author) summary.sourceAuthor = citation.author;
+      return summary;
+    });
+  }
+
+  get(slug: string): Case | undefined {
+    const row = this.statements.caseBySlug.get(slug);
+    return row ? this.toCase(row) : undefined;
+  }
+
+  create(input: CaseInput, slug?: string): Case {
+    return this.db.transaction(() => this.insert(input, this.chooseSlug(input, slug, 'refuse'), { builtIn: false, hash: null }))();
+  }
+
+  createMany(items: ReadonlyArray<{ input: CaseInput; slug?: string }>): Case[] {
+    return this.db.transaction(() =>
+      items.map(({ input, slug }) => this.insert(input, this.chooseSlug(input, slug, 'rename'), { builtIn: false, hash: null })),
+    )();
+  }
+
+  /** A user's edit makes the case the user's own: the built-in import never overwrites it afterwards. */
+  update(slug: string, input: CaseInput): Case | undefined {
+    return this.db.transaction(() => {
+      const row = this.statements.caseBySlug.get(slug);
+      if (!row) return undefined;
+      this.write(row.id, input, { builtIn: false, hash: null });
+      return this.get(slug);
+    })();
+  }
+
+  /** Deleting a built-in case also remembers that it was dismissed, so the next start does not bring it back. */
+  delete(slug: string): boolean {
+    return this.db.transaction(() => {
+      const row = this.statements.caseBySlug.get(slug);
+      if (!row) return false;
+      this.statements.deleteCase.run(row.id);
+      if (row.built_in === 1) this.statements.dismiss.run(slug, new Date().toISOString());
+      return true;
+    })();
+  }
+
+  syncBuiltIn(items: ReadonlyArray<BuiltInCase>): BuiltInSyncResult[] {
+    return this.db.transaction(() =>
+      items.map(({ slug, input, hash }): BuiltInSyncResult => {
+        if (this.statements.isDismissed.get(slug)) return { slug, outcome: 'dismissed' };
+        const row = this.statements.caseBySlug.get(slug);
+        if (!row) {
+          if (!isValidSlug(slug)) throw new UserError(`The built-in case folder name "${slug}" is not a usable slug.`);
+          this.insert(input, slug, { builtIn: true, hash });
+          return { slug, outcome: 'created' };
+        }
+        if (row.built_in !== 1) return { slug, outcome: 'kept-user-case' };
+        if (row.built_in_hash === hash) return { slug, outcome: 'unchanged' };
+        this.write(row.id, input, { builtIn: true, hash });
+        return { slug, outcome: 'updated' };
+      }),
+    )();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /**
+   * The slug a new case gets: from the title when none is given; a given one must be
+   * valid, and when taken is either refused (409, the API's POST) or renamed (imports,
+   * where a class re-importing a shared set must not fail on its own earlier copy).
+   */
+  private chooseSlug(input: CaseInput, wanted: string | undefined, whenTaken: 'refuse' | 'rename'): string {
+    const isTaken = (candidate: string) => this.statements.slugTaken.get(candidate) !== undefined;
+    if (wanted === undefined || wanted === '') return uniqueSlug(slugify(input.title), isTaken);
+    if (!isValidSlug(wanted)) {
+      throw new UserError(`The slug "${wanted}" is not usable: use lower-case letters, digits and single hyphens, and not "new", "import" or "export".`);
+    }
+    if (!isTaken(wanted)) return wanted;
+    if (whenTaken === 'refuse') throw new UserError(`A case with the slug "${wanted}" already exists.`, 409);
+    return uniqueSlug(wanted, isTaken);
+  }
+
+  private insert(input: CaseInput, slug: string, origin: { builtIn: boolean; hash: string | null }): Case {
+    const result = this.statements.insertCase.run({ slug, ...this.columns(input, origin) });
+    this.writeChildren(Number(result.lastInsertRowid), input);
+    return this.get(slug)!;
+  }
+
+  private write(id: number, input: CaseInput, origin: { builtIn: boolean; hash: string | null }): void {
+    this.statements.updateCase.run({ id, ...this.columns(input, origin) });
+    this.statements.deleteQuotations.run(id);
+    this.statements.deleteTags.run(id);
+    this.writeChildren(id, input);
+  }
+
+  private columns(input: CaseInput, origin: { builtIn: boolean; hash: string | null }) {
+    const keys = searchKeys({
+      title: input.title,
+      sourceText: input.source.text,
+      citation: { ...input.source.citation },
+      notes: input.notes ?? '',
+      questions: input.questions ?? [],
+      quotations: input.quotations.map((q) => ({ text: q.text, quotedBy: { ...q.quotedBy }, note: q.note ?? '' })),
+      tags: input.tags ?? [],
+    });
+    return {
+      title: input.title,
+      source_text: input.source.text,
+      citation: JSON.stringify(input.source.citation ?? {}),
+      notes: input.notes ?? '',
+      questions: JSON.stringify(input.questions ?? []),
+      teacher_notes: input.teacherNotes ?? '',
+      built_in: origin.builtIn ? 1 : 0,
+      built_in_hash: origin.hash,
+      now: new Date().toISOString(),
+      search_text: keys.searchText,
+      authors_key: keys.authorsKey,
+    };
+  }
+
+  private writeChildren(id: number, input: CaseInput): void {
+    input.quotations.forEach((quotation, position) => {
+      this.statements.insertQuotation.run(id, position, quotation.text, JSON.stringify(quotation.quotedBy ?? {}), quotation.note ?? '');
+    });
+    (input.tags ?? []).forEach((tag, position) => {
+      this.statements.insertTag.run(id, position, tag, foldForSearch(tag).trim());
+    });
+  }
+
+  private toCase(row: CaseRow): Case {
+    const quotations = this.statements.quotationsOf.all(row.id).map((q): Quotation => {
+      const quotation: Quotation = { text: q.text };
+      const quotedBy = JSON.parse(q.quoted_by) as QuotedBy;
+      if (Object.keys(quotedBy).length > 0) quotation.quotedBy = quotedBy;
+      if (q.note !== '') quotation.note = q.note;
+      return quotation;
+    });
+    return {
+      slug: row.slug,
+      title: row.title,
+      source: { text: row.source_text, citation: JSON.parse(row.citation) as Citation },
+      quotations,
+      notes: row.notes,
+      tags: this.statements.tagsOf.all(row.id).map((t) => t.tag),
+      questions: JSON.parse(row.questions) as string[],
+      teacherNotes: row.teacher_notes,
+      builtIn: row.built_in === 1,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,261 @@
+/** The SQLite case store against a real file in a temp folder: CRUD, search, migrations, transactions. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openCaseStore } from '../src/store/case-store.js';
+import { LATEST_VERSION } from '../src/store/migrations.js';
+import type { CaseInput, CaseStore } from '../src/cases/types.js';
+import { UserError } from '../src/errors.js';
+
+let dir: string;
+let file: string;
+let store: CaseStore;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elision-store-'));
+  file = path.join(dir, 'nested', 'folder', 'elision.db');
+  store = openCaseStore(file);
+});
+
+afterEach(() => {
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function sample(overrides: Partial<CaseInput> = {}): CaseInput {
+  return {
+    title: 'Darwin on the eye',
+    source: {
+      text: 'To suppose that the eye could have been formed by natural selection seems absurd. Yet reason tells me otherwise.',
+      citation: { author: 'Charles Darwin', work: 'On the Origin of Species', year: '1859' },
+    },
+    quotations: [
+      { text: 'To suppose that the eye could have been formed by natural selection seems absurd.', quotedBy: { author: 'A Creationist', work: 'Pamphlet' }, note: 'stops early' },
+    ],
+    notes: 'A *classic* quote-mine.',
+    tags: ['science', 'quote-mining'],
+    questions: ['What comes next?'],
+    teacherNotes: 'Read the next sentence aloud.',
+    ...overrides,
+  };
+}
+
+describe('openCaseStore', () => {
+  it('creates the folder and the file, in WAL mode with foreign keys, at the latest schema version', () => {
+    expect(fs.existsSync(file)).toBe(true);
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    db.close();
+  });
+
+  it('refuses a database written by a newer version, naming the file', () => {
+    store.close();
+    const db = new Database(file);
+    db.pragma(`user_version = ${LATEST_VERSION + 1}`);
+    db.close();
+    expect(() => openCaseStore(file)).toThrow(/newer than this Elision knows/);
+    store = openCaseStore(':memory:');
+  });
+});
+
+describe('create, get, update, delete', () => {
+  it('saves a whole case and gives it back exactly, texts untouched', () => {
+    const input = sample({
+      source: { text: '  Leading spaces,\r\n“curly” quotes — and a trailing line\n', citation: { author: 'X' } },
+      quotations: [{ text: '“curly” quotes' }, { text: 'and a trailing', quotedBy: { author: 'Y', url: 'https://example.org/y' } }],
+    });
+    const created = store.create(input);
+    expect(created.slug).toBe('darwin-on-the-eye');
+    expect(created.builtIn).toBe(false);
+    expect(created.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const got = store.get('darwin-on-the-eye')!;
+    expect(got.source.text).toBe(input.source.text);
+    expect(got.quotations).toEqual(input.quotations);
+    expect(got.tags).toEqual(['science', 'quote-mining']);
+    expect(got.questions).toEqual(['What comes next?']);
+    expect(got.teacherNotes).toBe('Read the next sentence aloud.');
+    expect(got.notes).toBe('A *classic* quote-mine.');
+    expect(got.source.citation).toEqual({ author: 'X' });
+  });
+
+  it('makes slugs unique, and keeps a given free slug', () => {
+    expect(store.create(sample()).slug).toBe('darwin-on-the-eye');
+    expect(store.create(sample()).slug).toBe('darwin-on-the-eye-2');
+    expect(store.create(sample(), 'my-own').slug).toBe('my-own');
+  });
+
+  it('refuses a given slug that is taken (409) or unusable (400)', () => {
+    store.create(sample(), 'taken');
+    expect(() => store.create(sample(), 'taken')).toThrow(UserError);
+    try {
+      store.create(sample(), 'taken');
+    } catch (err) {
+      expect((err as UserError).status).toBe(409);
+    }
+    expect(() => store.create(sample(), 'Not A Slug')).toThrow(/not usable/);
+    expect(() => store.create(sample(), 'new')).toThrow(/not usable/);
+  });
+
+  it('updates a whole case, replacing its quotations and tags, and keeps createdAt', () => {
+    const created = store.create(sample());
+    const updated = store.update(created.slug, sample({ title: 'Renamed', quotations: [{ text: 'the eye' }, { text: 'reason tells me' }], tags: ['one'] }))!;
+    expect(updated.slug).toBe(created.slug);
+    expect(updated.title).toBe('Renamed');
+    expect(updated.quotations.map((q) => q.text)).toEqual(['the eye', 'reason tells me']);
+    expect(updated.tags).toEqual(['one']);
+    expect(updated.createdAt).toBe(created.createdAt);
+    expect(store.update('missing', sample())).toBeUndefined();
+  });
+
+  it('deletes a case with its quotations and tags', () => {
+    const created = store.create(sample());
+    expect(store.delete(created.slug)).toBe(true);
+    expect(store.get(created.slug)).toBeUndefined();
+    expect(store.delete(created.slug)).toBe(false);
+    store.close();
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n FROM quotations').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) AS n FROM case_tags').get()).toEqual({ n: 0 });
+    db.close();
+    store = openCaseStore(file);
+  });
+
+  it('keeps what it saved after closing and opening the file again', () => {
+    store.create(sample());
+    store.close();
+    store = openCaseStore(file);
+    expect(store.get('darwin-on-the-eye')?.quotations[0]?.quotedBy).toEqual({ author: 'A Creationist', work: 'Pamphlet' });
+  });
+});
+
+describe('list and its filters', () => {
+  beforeEach(() => {
+    store.create(sample());
+    store.create(
+      sample({
+        title: 'Сталин и отставка',
+        source: { text: 'Сталин просил об отставке. Но его не отпустили.', citation: { author: 'Роберт Сервис' } },
+        quotations: [{ text: 'Сталин просил об отставке.', quotedBy: { author: 'Блогер' } }, { text: 'его не отпустили', quotedBy: { author: 'Читатель' } }],
+        tags: ['Stalin', 'Russian'],
+      }),
+    );
+    store.create(sample({ title: 'Lincoln to Greeley', source: { text: 'My paramount object in this struggle is to save the Union.', citation: { author: 'Abraham Lincoln' } }, quotations: [{ text: 'save the Union' }], tags: ['Lincoln'] }));
+  });
+
+  it('lists every case with its summary, in title order', () => {
+    const all = store.list();
+    expect(all.map((c) => c.title)).toEqual(['Darwin on the eye', 'Lincoln to Greeley', 'Сталин и отставка']);
+    const stalin = all[2]!;
+    expect(stalin).toMatchObject({ builtIn: false, tags: ['Stalin', 'Russian'], sourceAuthor: 'Роберт Сервис', quotedBy: ['Блогер', 'Читатель'], quotationCount: 2 });
+    expect(all[1]!.quotedBy).toEqual([]);
+  });
+
+  it('searches free text in any script, case- and typography-insensitively, every word required', () => {
+    expect(store.list({ q: 'СТАЛИН' }).map((c) => c.title)).toEqual(['Сталин и отставка']);
+    expect(store.list({ q: 'paramount union' }).map((c) => c.title)).toEqual(['Lincoln to Greeley']);
+    expect(store.list({ q: 'paramount eye' })).toEqual([]);
+    expect(store.list({ q: '"reason tells"' }).map((c) => c.title)).toEqual(['Darwin on the eye']);
+    expect(store.list({ q: 'classic' }).map((c) => c.title)).toEqual(['Darwin on the eye', 'Lincoln to Greeley', 'Сталин и отставка']);
+  });
+
+  it('does not let free text find the teacher notes', () => {
+    expect(store.list({ q: 'aloud' })).toEqual([]);
+  });
+
+  it('filters by tag (whole tag, any case) and by author (source author or quoter, part of the name)', () => {
+    expect(store.list({ tag: 'stalin' }).map((c) => c.title)).toEqual(['Сталин и отставка']);
+    expect(store.list({ tag: 'stal' })).toEqual([]);
+    expect(store.list({ author: 'lincoln' }).map((c) => c.title)).toEqual(['Lincoln to Greeley']);
+    expect(store.list({ author: 'читатель' }).map((c) => c.title)).toEqual(['Сталин и отставка']);
+    expect(store.list({ author: 'creationist', tag: 'science' }).map((c) => c.title)).toEqual(['Darwin on the eye']);
+    expect(store.list({ author: 'creationist', tag: 'lincoln' })).toEqual([]);
+  });
+
+  it('treats SQL and LIKE metacharacters in a filter as plain text', () => {
+    expect(store.list({ q: "%' OR 1=1 --" })).toEqual([]);
+    expect(store.list({ q: '_' })).toEqual([]);
+    expect(store.list({ tag: "x' OR '1'='1" })).toEqual([]);
+  });
+});
+
+describe('createMany (imports)', () => {
+  it('creates every case, renaming a taken slug', () => {
+    store.create(sample(), 'shared');
+    const created = store.createMany!([{ input: sample(), slug: 'shared' }, { input: sample({ title: 'Other' }) }]);
+    expect(created.map((c) => c.slug)).toEqual(['shared-2', 'other']);
+  });
+
+  it('changes nothing when one case fails', () => {
+    store.create(sample(), 'before');
+    expect(() => store.createMany!([{ input: sample({ title: 'First' }) }, { input: sample(), slug: 'NOT VALID' }])).toThrow(/not usable/);
+    expect(store.list().map((c) => c.slug)).toEqual(['before']);
+  });
+});
+
+describe('migrations', () => {
+  /** The version-1 schema as it shipped, kept here to test the upgrade from it. */
+  const V1_SCHEMA = `
+    CREATE TABLE cases (
+      id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, title TEXT NOT NULL, source_text TEXT NOT NULL,
+      citation TEXT NOT NULL DEFAULT '{}', notes TEXT NOT NULL DEFAULT '', questions TEXT NOT NULL DEFAULT '[]',
+      teacher_notes TEXT NOT NULL DEFAULT '', built_in INTEGER NOT NULL DEFAULT 0,
+      created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+    );
+    CREATE TABLE quotations (
+      case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE, position INTEGER NOT NULL,
+      text TEXT NOT NULL, quoted_by TEXT NOT NULL DEFAULT '{}', note TEXT NOT NULL DEFAULT '',
+      PRIMARY KEY (case_id, position)
+    );
+    CREATE TABLE case_tags (
+      case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE, position INTEGER NOT NULL,
+      tag TEXT NOT NULL, PRIMARY KEY (case_id, position)
+    );`;
+
+  it('upgrades a version-1 database, keeping its cases and making them searchable', () => {
+    const v1File = path.join(dir, 'v1.db');
+    const db = new Database(v1File);
+    db.exec(V1_SCHEMA);
+    db.prepare(
+      `INSERT INTO cases (id, slug, title, source_text, citation, notes, questions, teacher_notes, built_in, created_at, updated_at)
+       VALUES (1, 'old-case', 'An Old Case', 'Сталин просил об отставке.', '{"author":"Роберт Сервис"}', 'old notes', '["Why?"]', '', 0, '2025-01-01T00:00:00.000Z', '2025-01-02T00:00:00.000Z')`,
+    ).run();
+    db.prepare(`INSERT INTO quotations VALUES (1, 0, 'Сталин просил', '{"author":"Блогер"}', '')`).run();
+    db.prepare(`INSERT INTO case_tags VALUES (1, 0, 'Stalin')`).run();
+    db.pragma('user_version = 1');
+    db.close();
+
+    const upgraded = openCaseStore(v1File);
+    try {
+      expect(upgraded.get('old-case')).toMatchObject({
+        title: 'An Old Case',
+        source: { text: 'Сталин просил об отставке.', citation: { author: 'Роберт Сервис' } },
+        quotations: [{ text: 'Сталин просил', quotedBy: { author: 'Блогер' } }],
+        tags: ['Stalin'],
+        questions: ['Why?'],
+        createdAt: '2025-01-01T00:00:00.000Z',
+      });
+      expect(upgraded.list({ q: 'СТАЛИН' }).map((c) => c.slug)).toEqual(['old-case']);
+      expect(upgraded.list({ tag: 'STALIN' }).map((c) => c.slug)).toEqual(['old-case']);
+      expect(upgraded.list({ author: 'блогер' }).map((c) => c.slug)).toEqual(['old-case']);
+    } finally {
+      upgraded.close();
+    }
+    const check = new Database(v1File, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+    check.close();
+  });
+
+  it('migrates an empty file from nothing to the latest version, and reopening changes nothing', () => {
+    const fresh = path.join(dir, 'fresh.db');
+    openCaseStore(fresh).close();
+    const db = new Database(fresh, { readonly: true });
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
+    expect(tables).toEqual(['case_tags', 'cases', 'dismissed_built_ins', 'quotations']);
+    db.close();
+    openCaseStore(fresh).close();
+  });
+});
