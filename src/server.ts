@@ -1,38 +1,124 @@
 /**
- * Reads the configuration, opens the store, imports the built-in cases and listens.
- * HOST, PORT, ELISION_DB, ELISION_RATE_LIMIT, ELISION_ADMIN_TOKEN as ../shared/CONTRACT.md fixes them.
+ * Reads the configuration, opens the store, imports the built-in cases and listens;
+ * on SIGTERM or SIGINT stops accepting, lets requests in flight finish, closes the
+ * database and exits 0.
+ *
+ * HOST, PORT, ELISION_DB, ELISION_RATE_LIMIT and ELISION_ADMIN_TOKEN as
+ * ../shared/CONTRACT.md fixes them; also ELISION_TRUST_PROXY (express "trust proxy",
+ * e.g. 1 behind one reverse proxy), ELISION_REQUEST_TIMEOUT_MS (default 30000) and
+ * LOG_LEVEL (default info). Prints the real listening URL (PORT=0 picks a free port).
+ *
+ * Deliberately not here: anything a test of the app needs (src/web/app.ts builds it).
  */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './web/app.js';
+import { createLogger } from './web/logging.js';
+import { parseRateLimit } from './web/rate-limit.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './web/timeout.js';
 import { openCaseStore } from './store/case-store.js';
 import { importBuiltInCases } from './store/import-built-in.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const host = process.env.HOST || '127.0.0.1';
-const port = Number(process.env.PORT || 3000);
-const dbFile = process.env.ELISION_DB || path.join(root, 'data', 'elision.db');
-const rateLimitPerMinute = process.env.ELISION_RATE_LIMIT === undefined ? 120 : Number(process.env.ELISION_RATE_LIMIT);
+/** How long requests in flight may take to finish after a stop signal. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
-const store = openCaseStore(dbFile);
+function fail(message: string): never {
+  console.error(`elision: ${message}`);
+  process.exit(2);
+}
+
+function readConfig() {
+  const port = Number(process.env.PORT || 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a port number, not "${process.env.PORT}".`);
+  let rateLimitPerMinute: number;
+  try {
+    rateLimitPerMinute = parseRateLimit(process.env.ELISION_RATE_LIMIT);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const timeout = process.env.ELISION_REQUEST_TIMEOUT_MS;
+  const requestTimeoutMs = timeout ? Number(timeout) : DEFAULT_REQUEST_TIMEOUT_MS;
+  if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs < 0) {
+    fail(`ELISION_REQUEST_TIMEOUT_MS must be a number of milliseconds, not "${timeout}".`);
+  }
+  const trust = process.env.ELISION_TRUST_PROXY;
+  const trustProxy = trust === undefined || trust === '' ? undefined : /^\d+$/.test(trust) ? Number(trust) : trust === 'true' ? true : trust;
+  return {
+    host: process.env.HOST || '127.0.0.1',
+    port,
+    dbFile: process.env.ELISION_DB || path.join(root, 'data', 'elision.db'),
+    rateLimitPerMinute,
+    requestTimeoutMs,
+    trustProxy,
+    adminToken: process.env.ELISION_ADMIN_TOKEN || undefined,
+    production: process.env.NODE_ENV === 'production',
+  };
+}
+
+const config = readConfig();
+const logger = createLogger();
+
+mkdirSync(path.dirname(path.resolve(config.dbFile)), { recursive: true });
+const store = openCaseStore(config.dbFile);
 importBuiltInCases(store, path.join(root, 'data', 'cases'));
+
 const app = createApp({
   store,
-  rateLimitPerMinute,
-  adminToken: process.env.ELISION_ADMIN_TOKEN || undefined,
-  production: process.env.NODE_ENV === 'production',
+  logger,
+  rateLimitPerMinute: config.rateLimitPerMinute,
+  adminToken: config.adminToken,
+  production: config.production,
+  requestTimeoutMs: config.requestTimeoutMs,
+  trustProxy: config.trustProxy,
 });
 
-const server = app.listen(port, host, () => {
-  console.log(`Elision listening on http://${host}:${port} (database ${dbFile})`);
+const server = app.listen(config.port, config.host);
+// Slow clients cannot hold a connection forever: headers within 20 s, the whole
+// request (a 10 MB source on a slow line included) within 2 minutes.
+server.headersTimeout = 20_000;
+server.requestTimeout = 120_000;
+server.keepAliveTimeout = 5_000;
+
+server.on('listening', () => {
+  const { address, port } = server.address() as AddressInfo;
+  const shownHost = address.includes(':') ? `[${address}]` : address;
+  const url = `http://${shownHost}:${port}/`;
+  logger.info({ url, database: config.dbFile, rateLimitPerMinute: config.rateLimitPerMinute, editingProtected: Boolean(config.adminToken) }, 'listening');
+  console.log(`Elision listening on ${url} (database ${config.dbFile})`);
 });
 
-function shutdown(): void {
+server.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EADDRINUSE') fail(`${config.host}:${config.port} is already in use; set PORT to another port.`);
+  if (error.code === 'EACCES') fail(`no permission to listen on ${config.host}:${config.port}; pick a PORT above 1024.`);
+  throw error;
+});
+
+let stopping = false;
+
+function shutdown(signal: NodeJS.Signals): void {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping: no new connections, finishing requests in flight');
   server.close(() => {
     store.close();
+    logger.info('stopped');
+    logger.flush();
     process.exit(0);
   });
+  // close() only drops connections idle at that moment; keep-alive connections become
+  // idle as their last answer is sent, so drop those as they do.
+  const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+  idleSweep.unref();
+  const deadline = setTimeout(() => {
+    logger.warn({ graceMs: SHUTDOWN_GRACE_MS }, 'requests still running after the grace period; closing them');
+    server.closeAllConnections();
+  }, SHUTDOWN_GRACE_MS);
+  deadline.unref();
 }
+
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

@@ -9,6 +9,12 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import type { CaseStore } from '../cases/types.js';
 import { UserError } from '../errors.js';
 import { apiCompareRouter } from './routes/api-compare.js';
+import { requireAdminForEditing } from './auth.js';
+import { createLogger, requestLogger, type Logger } from './logging.js';
+import { apiAndCompareLimit } from './rate-limit.js';
+import { csrfProtection, securityHeaders } from './security.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeout } from './timeout.js';
+import { authRouter } from './routes/auth.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const viewsDir = path.join(root, 'views');
@@ -16,12 +22,22 @@ export const publicDir = path.join(root, 'public');
 
 export interface AppOptions {
   store: CaseStore;
-  /** API and compare-form requests per minute per client; 0 turns the limit off */
+  /** API and compare-form requests per minute per client; 0 or absent turns the limit off (src/server.ts passes ELISION_RATE_LIMIT, default 120) */
   rateLimitPerMinute?: number;
   /** when set, creating, editing and deleting cases needs it */
   adminToken?: string;
   /** hides error details from pages */
   production?: boolean;
+  /** false skips CSRF tokens (tests that post forms directly); default on */
+  csrf?: boolean;
+  /** HMAC key for CSRF tokens; random per process when absent */
+  csrfSecret?: string;
+  /** request logs go here; default: pino at LOG_LEVEL, silent under the test runner */
+  logger?: Logger;
+  /** a request unanswered after this many ms gets a 503; 0 turns it off (default 30 s) */
+  requestTimeoutMs?: number;
+  /** express's "trust proxy" (e.g. 1 behind one reverse proxy), so client addresses and https are seen */
+  trustProxy?: boolean | number | string;
 }
 
 /** Largest request body: a 10 MB source plus its quotation and form fields. */
@@ -33,10 +49,21 @@ export function createApp(options: AppOptions): Express {
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
   app.locals.store = options.store;
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
+
+  // hardening: logs, headers, time budget and rate limit come before any work is done
+  app.use(requestLogger(options.logger ?? createLogger()));
+  app.use(securityHeaders());
+  app.use(requestTimeout(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS));
+  app.use(apiAndCompareLimit(options.rateLimitPerMinute ?? 0));
 
   app.use('/static', express.static(publicDir, { maxAge: '1h' }));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT }));
+  // hardening: CSRF needs the parsed form; editing protection needs nothing else
+  app.use(csrfProtection({ enabled: options.csrf !== false, secret: options.csrfSecret }));
+  app.use(requireAdminForEditing(options.adminToken));
+  app.use(authRouter(options.adminToken));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });

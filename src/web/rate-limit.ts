@@ -1,0 +1,80 @@
+/**
+ * Per-client request limits (express-rate-limit 8, in memory).
+ *
+ * `apiAndCompareLimit` counts /api/* and POST /compare — the requests that run the
+ * engine or write to the store — against ELISION_RATE_LIMIT per minute per client
+ * (IPv6 clients are grouped by /56, as the library does by default). Pages, static files
+ * and the health check are not counted: they are cheap, and a class of thirty behind
+ * one school address must still be able to read.
+ * `loginAttemptLimit` slows down guessing of the admin token.
+ *
+ * Deliberately not here: a shared store for several processes (one process serves
+ * Elision; a restart forgets the counts, which errs on the side of the user).
+ */
+import type { Request, RequestHandler, Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { simplePage } from './security.js';
+
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 120;
+
+/** Parses ELISION_RATE_LIMIT; undefined means the default, 0 turns the limit off. */
+export function parseRateLimit(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_RATE_LIMIT_PER_MINUTE;
+  const perMinute = Number(value);
+  if (!Number.isInteger(perMinute) || perMinute < 0) {
+    throw new Error(`ELISION_RATE_LIMIT must be a whole number of requests per minute (0 turns it off), not "${value}".`);
+  }
+  return perMinute;
+}
+
+function isLimited(req: Request): boolean {
+  return req.path.startsWith('/api/') || (req.method === 'POST' && req.path === '/compare');
+}
+
+/** Limits /api/* and POST /compare to `perMinute` requests per client; 0 lets everything through. */
+export function apiAndCompareLimit(perMinute: number): RequestHandler {
+  if (perMinute <= 0) return (_req, _res, next) => next();
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (req, res) => {
+      tooMany(req, res, `Too many requests: the limit is ${perMinute} a minute.`);
+    },
+  });
+  return (req, res, next) => {
+    if (!isLimited(req)) {
+      next();
+      return;
+    }
+    void limiter(req, res, next);
+  };
+}
+
+/** Ten failed logins per fifteen minutes per client; successful logins do not count. */
+export function loginAttemptLimit(): RequestHandler {
+  return rateLimit({
+    windowMs: 15 * 60_000,
+    limit: 10,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (req, res) => {
+      tooMany(req, res, 'Too many failed logins from this address.');
+    },
+  });
+}
+
+function tooMany(req: Request, res: Response, what: string): void {
+  const retryAfter = res.getHeader('Retry-After');
+  const seconds = Number(retryAfter);
+  const wait = !Number.isFinite(seconds) ? 'a minute' : seconds === 1 ? '1 second' : `${seconds} seconds`;
+  const message = `${what} Please wait ${wait} and try again.`;
+  res.status(429);
+  if (req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json') {
+    res.json({ error: message });
+    return;
+  }
+  res.type('html').send(simplePage('Please slow down', message));
+}

@@ -1,0 +1,64 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import express from 'express';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { requestTimeout } from '../src/web/timeout.js';
+
+function appWithSlowRoutes(budgetMs: number) {
+  const lateAnswers: string[] = [];
+  const app = express();
+  app.use(requestTimeout(budgetMs));
+  app.get('/api/slow', async (_req, res) => {
+    await sleep(budgetMs * 3);
+    res.status(200).json({ late: true });
+    lateAnswers.push('json');
+  });
+  app.get('/slow-page', async (_req, res) => {
+    await sleep(budgetMs * 3);
+    res.render('nothing');
+    res.redirect('/');
+    lateAnswers.push('page');
+  });
+  app.get('/fast', (_req, res) => {
+    res.json({ fast: true });
+  });
+  return { app, lateAnswers };
+}
+
+describe('request time budget', () => {
+  it('cuts off a slow API request with a clear 503, Retry-After and JSON', async () => {
+    const { app, lateAnswers } = appWithSlowRoutes(100);
+    const started = Date.now();
+    const res = await request(app).get('/api/slow');
+    expect(Date.now() - started).toBeLessThan(280);
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body.error).toBe('The server took longer than 100 ms to answer and stopped; please try again in a moment.');
+    // the handler's late answer is swallowed, not thrown
+    await sleep(300);
+    expect(lateAnswers).toEqual(['json']);
+  });
+
+  it('answers a page with an HTML message', async () => {
+    const { app, lateAnswers } = appWithSlowRoutes(100);
+    const res = await request(app).get('/slow-page').set('Accept', 'text/html');
+    expect(res.status).toBe(503);
+    expect(res.type).toBe('text/html');
+    expect(res.text).toContain('please try again in a moment');
+    await sleep(300);
+    expect(lateAnswers).toEqual(['page']);
+  });
+
+  it('leaves requests within the budget alone', async () => {
+    const { app } = appWithSlowRoutes(1000);
+    const res = await request(app).get('/fast');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ fast: true });
+  });
+
+  it('is off at 0', async () => {
+    const { app } = appWithSlowRoutes(0);
+    const res = await request(app).get('/api/slow');
+    expect(res.status).toBe(200);
+  });
+});
