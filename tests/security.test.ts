@@ -122,6 +122,23 @@ describe('CSRF protection', () => {
     expect((await request(shared).post('/logout').type('form').send({ _csrf: victimToken })).status).toBe(403);
   });
 
+  it('takes the token of a file upload from the form action, since the upload is parsed later', async () => {
+    const agent = request.agent(app());
+    const token = await csrfToken(agent, '/login');
+    const upload = (query: string) =>
+      agent.post(`/logout${query}`).attach('file', Buffer.from('{}'), 'case.json');
+    expect((await upload(`?_csrf=${encodeURIComponent(token)}`)).status).toBe(303);
+    expect((await upload('')).status).toBe(403);
+    expect((await upload('?_csrf=forged')).status).toBe(403);
+  });
+
+  it('does not take the token from the query string of an ordinary form', async () => {
+    const agent = request.agent(app());
+    const token = await csrfToken(agent, '/login');
+    const res = await agent.post(`/logout?_csrf=${encodeURIComponent(token)}`).type('form').send({});
+    expect(res.status).toBe(403);
+  });
+
   it('refuses a token made by another server secret', async () => {
     const first = await request(app({ csrfSecret: 'one' })).get('/login');
     const token = /name="_csrf" value="([^"]+)"/.exec(first.text)?.[1] as string;

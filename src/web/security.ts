@@ -157,6 +157,13 @@ function needsToken(req: Request): boolean {
 }
 
 function sentToken(req: Request): string | undefined {
+  // A file upload (multipart/form-data) is parsed by its own route, after this check,
+  // so its form carries the token in its action instead:
+  //   <form method="post" enctype="multipart/form-data" action="/cases/import?_csrf=<%= locals.csrfToken %>">
+  if (req.is('multipart/form-data')) {
+    const inQuery = req.query[CSRF_FIELD];
+    if (typeof inQuery === 'string') return inQuery;
+  }
   const body: unknown = req.body;
   if (body && typeof body === 'object' && typeof (body as Record<string, unknown>)[CSRF_FIELD] === 'string') {
     return (body as Record<string, string>)[CSRF_FIELD];
