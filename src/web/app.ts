@@ -15,6 +15,7 @@ import { apiAndCompareLimit } from './rate-limit.js';
 import { csrfProtection, securityHeaders } from './security.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeout } from './timeout.js';
 import { authRouter } from './routes/auth.js';
+import { pagesRouter } from './routes/pages.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const viewsDir = path.join(root, 'views');
@@ -73,6 +74,7 @@ export function createApp(options: AppOptions): Express {
   // routes: exports
   // routes: exercise and teacher sheets
   // routes: pages (home, compare form, case pages)
+  app.use(pagesRouter());
 
   app.use(notFound);
   app.use(errorHandler(options.production ?? false));
@@ -84,8 +86,19 @@ const notFound: RequestHandler = (req, res) => {
     res.status(404).json({ error: `Nothing at ${req.method} ${req.path}.` });
     return;
   }
-  res.status(404).type('text/plain').send('Not found.');
+  res.status(404).render('404', { title: 'Not found', message: `There is nothing at ${req.path}.` }, sendRendered(res, 'Not found.'));
 };
+
+/** Sends a rendered page, or the plain message when the page itself cannot render. */
+function sendRendered(res: express.Response, fallback: string) {
+  return (renderError: Error | null, html?: string): void => {
+    if (renderError || html === undefined) {
+      res.type('text/plain').send(fallback);
+      return;
+    }
+    res.send(html);
+  };
+}
 
 function wantsJson(req: express.Request): boolean {
   return req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json';
@@ -101,7 +114,10 @@ function errorHandler(production: boolean): ErrorRequestHandler {
       res.status(status).json({ error: message });
       return;
     }
-    res.status(status).type('text/plain').send(message);
+    // A stack trace never reaches a page; in development the page adds err.message alone.
+    const detail = !production && status >= 500 && err instanceof Error ? err.message : undefined;
+    const view = status === 404 ? '404' : '500';
+    res.status(status).render(view, { status, message, detail, title: status === 404 ? 'Not found' : undefined }, sendRendered(res, message));
   };
 }
 

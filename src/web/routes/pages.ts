@@ -1,0 +1,275 @@
+/**
+ * The pages people read: the home page (what Elision does, the case library, the
+ * compare form), the comparison of a pasted pair (POST /compare) and a case's page
+ * (GET /cases/:slug: one comparison, or the debate view when the case has several
+ * quotations). Addresses as ../shared/CONTRACT.md fixes them.
+ *
+ * Deliberately not here: case editing and the /cases list (routes/cases), exports,
+ * the exercise view, CSRF and rate limits (hardening middleware). Comparisons come
+ * from compare() through a small cache; the view model from comparison-view.ts.
+ */
+import { Router, type Request, type Response } from 'express';
+import MarkdownIt from 'markdown-it';
+import { compare } from '../../core/compare.js';
+import type { CompareOptions } from '../../core/types.js';
+import type { Case, CaseStore, Citation, QuotedBy } from '../../cases/types.js';
+import { checkComparePair } from '../../limits.js';
+import { UserError } from '../../errors.js';
+import { ComparisonCache } from '../comparison-cache.js';
+import { buildComparisonView, buildDebateView, summarise, type SourceMode } from '../comparison-view.js';
+
+/** The founding case leads the library (CONTRACT.md). */
+export const FOUNDING_CASE_SLUG = 'service-stalin-resignation';
+/** The home page lists this many cases; /cases lists them all. */
+const HOME_LIBRARY_SIZE = 30;
+export const DEFAULT_CONTEXT_SENTENCES = 2;
+export const MAX_CONTEXT_SENTENCES = 10;
+export const EXPORT_FORMATS = ['html', 'md', 'json', 'tei', 'jsonld', 'csv', 'claimreview', 'restored'] as const;
+const EXPORT_FORMAT_LABELS: Record<(typeof EXPORT_FORMATS)[number], string> = {
+  html: 'HTML page',
+  md: 'Markdown',
+  json: 'JSON',
+  tei: 'TEI XML',
+  jsonld: 'Web Annotation (JSON-LD)',
+  csv: 'CSV',
+  claimreview: 'ClaimReview',
+  restored: 'Restored quotation',
+};
+
+/** The optional fields of the compare form, as named in the form and in "Save as case". */
+const CITATION_FIELDS = ['author', 'work', 'year', 'page', 'url'] as const;
+export interface CompareForm {
+  quote: string;
+  source: string;
+  author: string;
+  work: string;
+  year: string;
+  page: string;
+  url: string;
+  quotedBy: string;
+}
+
+/** The view controls, read from the query string (cases) or the form (pasted pairs). */
+export interface ViewControls {
+  context: number;
+  view: SourceMode;
+  only: boolean;
+}
+
+const markdown = new MarkdownIt({ html: false, linkify: true });
+
+export function pagesRouter(): Router {
+  const router = Router();
+  const cache = new ComparisonCache(compare);
+
+  router.get('/', (req, res) => {
+    const store = storeOf(req);
+    res.render('index', {
+      title: 'Quotations beside their sources',
+      current: 'home',
+      library: libraryEntries(store, cache),
+      form: emptyForm(),
+      error: undefined,
+    });
+  });
+
+  router.post('/compare', (req, res) => {
+    const form = readForm(req.body);
+    try {
+      checkComparePair(form.quote, form.source);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      res.status(error.status).render('compare-form', { title: 'Compare a quotation', current: 'compare', form, error: error.message });
+      return;
+    }
+    const controls = readControls(req.body);
+    const comparison = cache.compare(form.quote, form.source, compareOptions(controls));
+    const view = buildComparisonView(comparison, form.quote, form.source, { mode: controls.view, onlyDifferences: controls.only });
+    res.render('compare', {
+      title: 'Comparison',
+      mainClass: 'wide',
+      form,
+      controls,
+      view,
+      quoteByline: form.quotedBy ? `printed by ${form.quotedBy}` : undefined,
+      sourceByline: formatCitation({ author: form.author, work: form.work, year: form.year, page: form.page, url: form.url }) || undefined,
+      exportFormats: EXPORT_FORMATS.map((format) => ({ format, label: EXPORT_FORMAT_LABELS[format] })),
+    });
+  });
+
+  router.get('/cases/:slug', (req, res) => {
+    const store = storeOf(req);
+    const found = store.get(req.params.slug);
+    if (!found) {
+      res.status(404).render('404', { title: 'No such case', message: `There is no case called “${req.params.slug}”.` });
+      return;
+    }
+    const controls = readControls(req.query);
+    const requested = readQuotationIndex(req.query.quotation, found);
+    if (requested === 'invalid') {
+      res.status(404).render('404', {
+        title: 'No such quotation',
+        message: `This case has ${found.quotations.length} quotation${found.quotations.length === 1 ? '' : 's'}, numbered from 0; there is no quotation ${String(req.query.quotation)}.`,
+      });
+      return;
+    }
+    renderCase(res, found, cache, controls, requested);
+  });
+
+  return router;
+}
+
+function renderCase(res: Response, found: Case, cache: ComparisonCache, controls: ViewControls, requested: number | undefined): void {
+  const options = compareOptions(controls);
+  const source = found.source.text;
+  const comparisons = found.quotations.map((quotation) => cache.compare(quotation.text, source, options));
+  const quotationIndex = requested ?? (found.quotations.length === 1 ? 0 : undefined);
+  const base = {
+    title: found.title,
+    mainClass: 'wide',
+    kase: found,
+    controls,
+    quotationIndex,
+    citation: formatCitation(found.source.citation),
+    notesHtml: found.notes ? markdown.render(found.notes) : '',
+    teacherNotesHtml: found.teacherNotes ? markdown.render(found.teacherNotes) : '',
+    quotationLabels: found.quotations.map((q, i) => quotationLabel(q.quotedBy, i)),
+    verdictLines: comparisons.map((c) => summarise(c).verdictLine),
+    exportFormats: EXPORT_FORMATS.map((format) => ({ format, label: EXPORT_FORMAT_LABELS[format] })),
+  };
+  if (quotationIndex === undefined) {
+    const debate = buildDebateView(
+      found.quotations.map((quotation, i) => ({ quote: quotation.text, comparison: comparisons[i]! })),
+      source,
+      { onlyDifferences: controls.only },
+    );
+    res.render('case', { ...base, debate, view: undefined });
+    return;
+  }
+  const quotation = found.quotations[quotationIndex]!;
+  const view = buildComparisonView(comparisons[quotationIndex]!, quotation.text, source, { mode: controls.view, onlyDifferences: controls.only });
+  res.render('case', {
+    ...base,
+    debate: undefined,
+    view,
+    quotation,
+    quoteByline: formatQuotedBy(quotation.quotedBy),
+  });
+}
+
+// ---------------------------------------------------------------------------------
+// The library on the home page
+
+export interface LibraryEntry {
+  slug: string;
+  title: string;
+  /** e.g. "the blog's author and a reader (comment 5) quoting Robert Service" */
+  whoQuotedWhom: string;
+  /** one line per quotation, e.g. "the blog's author: word for word" */
+  verdicts: Array<{ by: string; line: string; severity: string }>;
+  tags: string[];
+}
+
+function libraryEntries(store: CaseStore, cache: ComparisonCache): { entries: LibraryEntry[]; more: boolean } {
+  const summaries = store.list();
+  summaries.sort((a, b) => Number(b.slug === FOUNDING_CASE_SLUG) - Number(a.slug === FOUNDING_CASE_SLUG) || Number(b.builtIn) - Number(a.builtIn));
+  const entries: LibraryEntry[] = [];
+  for (const summary of summaries.slice(0, HOME_LIBRARY_SIZE)) {
+    const found = store.get(summary.slug);
+    if (!found) continue;
+    const verdicts = found.quotations.map((quotation, i) => {
+      const summaryView = summarise(cache.compare(quotation.text, found.source.text, compareOptions(defaultControls())));
+      return { by: quotation.quotedBy?.author || `quotation ${i + 1}`, line: summaryView.verdictLine, severity: summaryView.severity };
+    });
+    const quoters = [...new Set(found.quotations.map((q) => q.quotedBy?.author).filter((a): a is string => Boolean(a)))];
+    const author = found.source.citation.author;
+    entries.push({
+      slug: found.slug,
+      title: found.title,
+      whoQuotedWhom: [quoters.length > 0 ? joinNames(quoters) : 'a quotation', author ? `quoting ${author}` : ''].filter(Boolean).join(' '),
+      verdicts,
+      tags: found.tags ?? [],
+    });
+  }
+  return { entries, more: summaries.length > HOME_LIBRARY_SIZE };
+}
+
+// ---------------------------------------------------------------------------------
+// Reading requests
+
+function storeOf(req: Request): CaseStore {
+  return req.app.locals.store as CaseStore;
+}
+
+function field(body: unknown, name: string): string {
+  if (typeof body !== 'object' || body === null) return '';
+  const value = (body as Record<string, unknown>)[name];
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
+  return '';
+}
+
+export function emptyForm(): CompareForm {
+  return { quote: '', source: '', author: '', work: '', year: '', page: '', url: '', quotedBy: '' };
+}
+
+export function readForm(body: unknown): CompareForm {
+  const form = emptyForm();
+  form.quote = field(body, 'quote');
+  form.source = field(body, 'source');
+  for (const name of CITATION_FIELDS) form[name] = field(body, name).trim();
+  form.quotedBy = field(body, 'quotedBy').trim();
+  return form;
+}
+
+export function defaultControls(): ViewControls {
+  return { context: DEFAULT_CONTEXT_SENTENCES, view: 'region', only: false };
+}
+
+/** Lenient by design: a control the page cannot read falls back to its default, never an error page. */
+export function readControls(input: unknown): ViewControls {
+  const controls = defaultControls();
+  const context = Number.parseInt(field(input, 'context'), 10);
+  if (Number.isFinite(context)) controls.context = Math.min(Math.max(context, 0), MAX_CONTEXT_SENTENCES);
+  if (field(input, 'view') === 'whole') controls.view = 'whole';
+  const only = field(input, 'only');
+  controls.only = only === 'differences' || only === '1' || only === 'on';
+  return controls;
+}
+
+function compareOptions(controls: ViewControls): CompareOptions {
+  return { contextSentences: controls.context };
+}
+
+function readQuotationIndex(raw: unknown, found: Case): number | undefined | 'invalid' {
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw)) return 'invalid';
+  const index = Number(raw);
+  return index < found.quotations.length ? index : 'invalid';
+}
+
+// ---------------------------------------------------------------------------------
+// Formatting
+
+/** "Robert Service, Stalin: A Biography (2004), p. 12" — empty when nothing is known. */
+export function formatCitation(citation: Citation): string {
+  const head = [citation.author, citation.work].filter(Boolean).join(', ');
+  const year = citation.year ? ` (${citation.year})` : '';
+  const page = citation.page ? `, p. ${citation.page}` : '';
+  return `${head}${year}${page}`.trim().replace(/^,\s*/, '');
+}
+
+export function formatQuotedBy(quotedBy: QuotedBy | undefined): string | undefined {
+  if (!quotedBy) return undefined;
+  const parts = [quotedBy.author, quotedBy.work, quotedBy.date].filter(Boolean);
+  return parts.length > 0 ? `printed by ${parts.join(', ')}` : undefined;
+}
+
+function quotationLabel(quotedBy: QuotedBy | undefined, index: number): string {
+  return quotedBy?.author ? quotedBy.author : `Quotation ${index + 1}`;
+}
+
+function joinNames(names: string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
