@@ -1,0 +1,211 @@
+/**
+ * Turns aligned runs into the contract's segments: match, omission (marked or silent),
+ * insertion (editorial or not), alteration, and the context around the span; counts
+ * the stats; and reports what the quoting conventions would object to as notes.
+ *
+ * Offsets: runs index words; this module turns them into UTF-16 offsets of the texts as
+ * given. Segments tile each fragment of the quotation and the source span exactly: white
+ * space and punctuation between words belong to the segment before them ("resign. ").
+ *
+ * Deliberately not here: locating (locate.ts) and word alignment (align.ts).
+ */
+import type { Run } from './align.js';
+import type { ParsedQuotation } from './quotation.js';
+import type { Tokens } from './text.js';
+import type { Note, Segment, Span, Stats } from './types.js';
+
+/** One piece of a fragment's alignment before offsets are assigned. */
+export interface Item {
+  kind: 'match' | 'omission' | 'insertion' | 'alteration';
+  fragment?: number;
+  /** quotation words [quoteFrom, quoteTo) */
+  quoteFrom: number;
+  quoteTo: number;
+  /** source words [sourceFrom, sourceTo) */
+  sourceFrom: number;
+  sourceTo: number;
+  marked?: boolean;
+  editorial?: boolean;
+}
+
+/**
+ * Items of one fragment from its runs: a change block (source-only and quotation-only
+ * runs between two equal runs) becomes insertions for bracketed words, an alteration
+ * where other words stand in place of source words, an insertion where they stand in
+ * place of nothing, and a silent omission where source words stand in place of nothing.
+ */
+export function itemsFromRuns(runs: Run[], fragment: number, parsed: ParsedQuotation): Item[] {
+  const items: Item[] = [];
+  let i = 0;
+  while (i < runs.length) {
+    const run = runs[i]!;
+    if (run.kind === 'equal') {
+      pushEqual(items, run, fragment, parsed);
+      i++;
+      continue;
+    }
+    // gather one change block
+    let sourceFrom = run.sourceFrom;
+    let sourceTo = run.sourceFrom;
+    let quoteFrom = run.quoteFrom;
+    let quoteTo = run.quoteFrom;
+    while (i < runs.length && runs[i]!.kind !== 'equal') {
+      const r = runs[i]!;
+      sourceTo = Math.max(sourceTo, r.sourceTo);
+      quoteTo = Math.max(quoteTo, r.quoteTo);
+      sourceFrom = Math.min(sourceFrom, r.sourceFrom);
+      quoteFrom = Math.min(quoteFrom, r.quoteFrom);
+      i++;
+    }
+    // split the quotation side into bracketed and plain stretches
+    const plain: Array<[number, number]> = [];
+    for (let q = quoteFrom; q < quoteTo; ) {
+      const editorial = parsed.editorial[q]!;
+      let end = q + 1;
+      while (end < quoteTo && parsed.editorial[end] === editorial) end++;
+      if (editorial) {
+        items.push({ kind: 'insertion', fragment, quoteFrom: q, quoteTo: end, sourceFrom, sourceTo: sourceFrom, editorial: true });
+      } else {
+        plain.push([q, end]);
+      }
+      q = end;
+    }
+    const hasSource = sourceTo > sourceFrom;
+    if (plain.length > 0 && hasSource) {
+      const [first] = plain[0]!;
+      const last = plain[plain.length - 1]![1];
+      items.push({ kind: 'alteration', fragment, quoteFrom: first, quoteTo: last, sourceFrom, sourceTo });
+    } else if (plain.length > 0) {
+      for (const [from, to] of plain) {
+        items.push({ kind: 'insertion', fragment, quoteFrom: from, quoteTo: to, sourceFrom, sourceTo: sourceFrom, editorial: false });
+      }
+    } else if (hasSource) {
+      items.push({ kind: 'omission', fragment, quoteFrom, quoteTo: quoteFrom, sourceFrom, sourceTo, marked: false });
+    }
+  }
+  return items;
+}
+
+/** An equal run is a match, except words the quoter altered inside brackets ("[t]he"). */
+function pushEqual(items: Item[], run: Run, fragment: number, parsed: ParsedQuotation): void {
+  let q = run.quoteFrom;
+  let s = run.sourceFrom;
+  while (q < run.quoteTo) {
+    const altered = parsed.bracketAltered[q]!;
+    let end = q + 1;
+    while (end < run.quoteTo && parsed.bracketAltered[end] === altered) end++;
+    const n = end - q;
+    items.push(altered
+      ? { kind: 'alteration', fragment, quoteFrom: q, quoteTo: end, sourceFrom: s, sourceTo: s + n, editorial: true }
+      : { kind: 'match', fragment, quoteFrom: q, quoteTo: end, sourceFrom: s, sourceTo: s + n });
+    q = end;
+    s += n;
+  }
+}
+
+/**
+ * Assigns UTF-16 offsets so that the quotation-side items of each fragment tile the
+ * fragment's span and the source-side items tile the source span.
+ */
+export function itemsToSegments(
+  items: Item[],
+  quote: string,
+  quoteTokens: Tokens,
+  fragmentSpans: Span[],
+  source: string,
+  sourceTokens: Tokens,
+  span: Span | null,
+): Segment[] {
+  const segments: Segment[] = items.map((item) => {
+    const segment: Segment = { kind: item.kind };
+    if (item.fragment !== undefined) segment.fragment = item.fragment;
+    if (item.kind === 'omission') segment.marked = item.marked ?? false;
+    if (item.kind === 'insertion') segment.editorial = item.editorial ?? false;
+    if (item.kind === 'alteration' && item.editorial) segment.editorial = true;
+    return segment;
+  });
+
+  // quotation side, fragment by fragment, in reading order
+  const byFragment = new Map<number, number[]>();
+  items.forEach((item, k) => {
+    if (item.quoteTo > item.quoteFrom && item.fragment !== undefined) {
+      const list = byFragment.get(item.fragment) ?? [];
+      list.push(k);
+      byFragment.set(item.fragment, list);
+    }
+  });
+  for (const [fragment, list] of byFragment) {
+    const fragmentSpan = fragmentSpans[fragment]!;
+    let cursor = fragmentSpan.start;
+    list.forEach((k, position) => {
+      const next = items[list[position + 1]!];
+      const end = next ? quoteTokens.starts[next.quoteFrom]! : fragmentSpan.end;
+      segments[k]!.quote = { start: cursor, end };
+      cursor = end;
+    });
+  }
+
+  // source side, in source order
+  if (span) {
+    const withSource = items
+      .map((item, k) => ({ item, k }))
+      .filter(({ item }) => item.sourceTo > item.sourceFrom)
+      .sort((a, b) => a.item.sourceFrom - b.item.sourceFrom);
+    let cursor = span.start;
+    withSource.forEach(({ k }, position) => {
+      const next = withSource[position + 1];
+      const end = next ? sourceTokens.starts[next.item.sourceFrom]! : span.end;
+      segments[k]!.source = { start: cursor, end: Math.max(cursor, end) };
+      cursor = Math.max(cursor, end);
+    });
+  }
+
+  for (const segment of segments) {
+    if (segment.quote) segment.quoteText = quote.slice(segment.quote.start, segment.quote.end);
+    if (segment.source) segment.sourceText = source.slice(segment.source.start, segment.source.end);
+  }
+  return segments;
+}
+
+/** The contract's stats, from the segments and the word tokens. */
+export function countStats(items: Item[]): Stats {
+  const stats: Stats = { quotedWords: 0, omittedWords: 0, markedOmissions: 0, silentOmissions: 0, insertions: 0, alterations: 0 };
+  for (const item of items) {
+    switch (item.kind) {
+      case 'match':
+        stats.quotedWords += item.sourceTo - item.sourceFrom;
+        break;
+      case 'omission':
+        stats.omittedWords += item.sourceTo - item.sourceFrom;
+        if (item.marked) stats.markedOmissions++;
+        else stats.silentOmissions++;
+        break;
+      case 'insertion':
+        stats.insertions++;
+        break;
+      case 'alteration':
+        stats.alterations++;
+        break;
+    }
+  }
+  return stats;
+}
+
+/** Notes that follow from the items alone. */
+export function itemNotes(segments: Segment[]): Note[] {
+  const notes: Note[] = [];
+  for (const s of segments) {
+    if (s.kind === 'omission' && !s.marked) {
+      notes.push({ code: 'silent-omission', message: `Words are left out here with no ellipsis: “${clip(s.sourceText ?? '')}”.`, ...(s.source ? { source: s.source } : {}) });
+    }
+    if (s.kind === 'insertion' && !s.editorial && s.fragment !== undefined) {
+      notes.push({ code: 'unbracketed-insertion', message: `The quotation adds “${clip(s.quoteText ?? '')}” without square brackets.`, ...(s.quote ? { quote: s.quote } : {}) });
+    }
+  }
+  return notes;
+}
+
+export function clip(text: string, max = 80): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

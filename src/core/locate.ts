@@ -1,0 +1,257 @@
+/**
+ * Where each fragment of a quotation stands in the source, without diffing the source.
+ *
+ * Candidates come from anchor words: the fragment's rarest words in the source. Each
+ * occurrence of an anchor proposes a start; each start is scored by how many of the
+ * fragment's words follow in order within a window. The placement of all fragments is
+ * then chosen together (a Viterbi pass) so that fragments keep the quotation's order and
+ * stand close together; an out-of-order placement is taken only when it scores clearly
+ * better, and is then reported as a reordering.
+ *
+ * Deliberately not here: the word-by-word alignment inside the chosen window (align.ts).
+ */
+import type { Tokens } from './text.js';
+import { tokenize } from './text.js';
+
+export interface PreparedSource {
+  text: string;
+  tokens: Tokens;
+  /** word key → positions of that word, built on second use of the same source */
+  index?: Map<string, number[]>;
+  uses: number;
+}
+
+/** Tokenizes a source once; compare() keeps recent ones in a cache keyed by the text. */
+export function prepareSource(text: string): PreparedSource {
+  return { text, tokens: tokenize(text), uses: 0 };
+}
+
+function buildIndex(tokens: Tokens): Map<string, number[]> {
+  const index = new Map<string, number[]>();
+  const keys = tokens.keys;
+  for (let i = 0; i < tokens.count; i++) {
+    const key = keys[i]!;
+    const list = index.get(key);
+    if (list) list.push(i);
+    else index.set(key, [i]);
+  }
+  return index;
+}
+
+/**
+ * Positions in the source of every word key the quotation uses. A source seen once is
+ * scanned (one map lookup per word, cheaper than building an index it may never reuse);
+ * a source seen again gets a full index, so later quotations of it cost almost nothing.
+ */
+export function positionsOfKeys(source: PreparedSource, keys: Iterable<string>): Map<string, number[]> {
+  source.uses++;
+  const wanted = new Map<string, number[]>();
+  for (const key of keys) wanted.set(key, []);
+  if (!source.index && source.uses >= 2) source.index = buildIndex(source.tokens);
+  if (source.index) {
+    for (const key of wanted.keys()) wanted.set(key, source.index.get(key) ?? []);
+    return wanted;
+  }
+  const sourceKeys = source.tokens.keys;
+  for (let i = 0; i < source.tokens.count; i++) {
+    const list = wanted.get(sourceKeys[i]!);
+    if (list) list.push(i);
+  }
+  return wanted;
+}
+
+export interface Candidate {
+  /** source word range the fragment is scored against: [start, end) */
+  start: number;
+  end: number;
+  /** fragment words found in order in the window */
+  matched: number;
+  /** matched / fragment words */
+  score: number;
+}
+
+const MAX_ANCHORS = 4;
+const MAX_STARTS = 400;
+const CANDIDATES_KEPT = 6;
+
+/** How far (in words) a fragment's words may drift from where its anchor puts them. */
+export function slackFor(fragmentWords: number): number {
+  return 3 + Math.ceil(fragmentWords * 0.25);
+}
+
+/**
+ * Candidate placements of one fragment (its word keys) in the source, best first.
+ * Empty when none of its words occur.
+ */
+export function findCandidates(fragmentKeys: string[], sourceKeys: string[], positions: Map<string, number[]>): Candidate[] {
+  const m = fragmentKeys.length;
+  if (m === 0) return [];
+  // Anchors: the rarest words that occur, spread across the fragment.
+  const ranked = fragmentKeys
+    .map((key, offset) => ({ key, offset, count: positions.get(key)?.length ?? 0 }))
+    .filter((a) => a.count > 0)
+    .sort((a, b) => a.count - b.count || b.key.length - a.key.length);
+  const anchors: typeof ranked = [];
+  const usedKeys = new Set<string>();
+  for (const a of ranked) {
+    if (anchors.length >= MAX_ANCHORS) break;
+    if (usedKeys.has(a.key)) continue;
+    usedKeys.add(a.key);
+    anchors.push(a);
+  }
+  if (anchors.length === 0) return [];
+
+  const slack = slackFor(m);
+  const starts = new Set<number>();
+  for (const anchor of anchors) {
+    const list = positions.get(anchor.key)!;
+    // Spread the sample over the whole list when an anchor is common.
+    const step = Math.max(1, Math.ceil(list.length / MAX_STARTS));
+    for (let i = 0; i < list.length && starts.size < MAX_STARTS * MAX_ANCHORS; i += step) {
+      starts.add(Math.max(0, list[i]! - anchor.offset));
+    }
+  }
+
+  const scored: Candidate[] = [];
+  for (const start of starts) {
+    scored.push(scoreWindow(fragmentKeys, sourceKeys, Math.max(0, start - slack), Math.min(sourceKeys.length, start + m + slack)));
+  }
+  scored.sort((a, b) => b.matched - a.matched || a.start - b.start);
+  // Keep distinct placements: windows that overlap by much are the same placement.
+  const kept: Candidate[] = [];
+  for (const c of scored) {
+    if (kept.length >= CANDIDATES_KEPT) break;
+    if (kept.some((k) => overlap(k, c) > Math.min(k.end - k.start, c.end - c.start) / 2)) continue;
+    kept.push(c);
+  }
+  return kept;
+}
+
+function overlap(a: { start: number; end: number }, b: { start: number; end: number }): number {
+  return Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
+}
+
+/**
+ * Longest common subsequence of the fragment and a source window, in words
+ * (O(m·w) with one row; windows are small). Returns the window shrunk to the matched
+ * words.
+ */
+function scoreWindow(fragmentKeys: string[], sourceKeys: string[], windowStart: number, windowEnd: number): Candidate {
+  const m = fragmentKeys.length;
+  const w = windowEnd - windowStart;
+  if (m * w > 4_000_000) return greedyScore(fragmentKeys, sourceKeys, windowStart, windowEnd);
+  let previous = new Int32Array(w + 1);
+  let current = new Int32Array(w + 1);
+  for (let i = 1; i <= m; i++) {
+    const key = fragmentKeys[i - 1];
+    for (let j = 1; j <= w; j++) {
+      current[j] = sourceKeys[windowStart + j - 1] === key
+        ? previous[j - 1]! + 1
+        : Math.max(previous[j]!, current[j - 1]!);
+    }
+    [previous, current] = [current, previous];
+  }
+  const matched = previous[w]!;
+  // Trim the window to where the matches begin and end.
+  let first = 0;
+  while (first < w && previous[first + 1] === 0) first++;
+  let last = w;
+  while (last > 0 && previous[last - 1] === matched) last--;
+  return { start: windowStart + first, end: windowStart + last, matched, score: matched / m };
+}
+
+/** In-order greedy matching for windows too large for the LCS table: a lower bound of it. */
+function greedyScore(fragmentKeys: string[], sourceKeys: string[], windowStart: number, windowEnd: number): Candidate {
+  let cursor = windowStart;
+  let matched = 0;
+  let first = -1;
+  let last = windowStart;
+  const lookahead = slackFor(fragmentKeys.length) * 2;
+  for (const key of fragmentKeys) {
+    for (let j = cursor; j < Math.min(windowEnd, cursor + lookahead); j++) {
+      if (sourceKeys[j] === key) {
+        matched++;
+        if (first < 0) first = j;
+        last = j + 1;
+        cursor = j + 1;
+        break;
+      }
+    }
+  }
+  return { start: first < 0 ? windowStart : first, end: last, matched, score: matched / fragmentKeys.length };
+}
+
+/** Is a candidate good enough to call the fragment found? Short fragments must match whole. */
+export function isConvincing(candidate: Candidate, fragmentWords: number): boolean {
+  if (fragmentWords <= 3) return candidate.matched === fragmentWords;
+  if (fragmentWords <= 6) return candidate.matched >= fragmentWords - 1;
+  return candidate.score >= 0.6;
+}
+
+export interface Placement {
+  /** chosen candidate per fragment, or null when the fragment is not found */
+  chosen: Array<Candidate | null>;
+  /** placements nearly as good as the chosen one, per fragment */
+  alternatives: Candidate[][];
+}
+
+/**
+ * Chooses one candidate per fragment so that the chain scores best: each fragment's
+ * matched words, minus a small cost for distance from the previous fragment and a large
+ * one for going backwards.
+ */
+export function choosePlacement(candidatesPerFragment: Candidate[][], fragmentWords: number[]): Placement {
+  const n = candidatesPerFragment.length;
+  const viable = candidatesPerFragment.map((list, f) => list.filter((c) => isConvincing(c, fragmentWords[f]!)));
+  // Viterbi over fragments that have viable candidates; the others are skipped.
+  type Cell = { score: number; back: number; fragment: number };
+  const layers: Array<{ fragment: number; cells: Cell[] }> = [];
+  for (let f = 0; f < n; f++) {
+    const list = viable[f]!;
+    if (list.length === 0) continue;
+    const prevLayer = layers[layers.length - 1];
+    const cells = list.map((cand) => {
+      if (!prevLayer) return { score: cand.matched, back: -1, fragment: f };
+      let best = -Infinity;
+      let back = -1;
+      const prevCands = viable[prevLayer.fragment]!;
+      prevLayer.cells.forEach((cell, k) => {
+        const s = cell.score + cand.matched - transitionCost(prevCands[k]!, cand);
+        if (s > best) {
+          best = s;
+          back = k;
+        }
+      });
+      return { score: best, back, fragment: f };
+    });
+    layers.push({ fragment: f, cells });
+  }
+  const chosen: Array<Candidate | null> = new Array(n).fill(null);
+  if (layers.length > 0) {
+    const lastLayer = layers[layers.length - 1]!;
+    let k = 0;
+    lastLayer.cells.forEach((cell, i) => {
+      if (cell.score > lastLayer.cells[k]!.score) k = i;
+    });
+    for (let l = layers.length - 1; l >= 0; l--) {
+      const layer = layers[l]!;
+      chosen[layer.fragment] = viable[layer.fragment]![k]!;
+      k = layer.cells[k]!.back;
+    }
+  }
+  const alternatives = viable.map((list, f) => {
+    const pick = chosen[f];
+    if (!pick) return [];
+    return list.filter((c) => c !== pick && c.matched >= pick.matched * 0.9 && c.matched >= pick.matched - 1);
+  });
+  return { chosen, alternatives };
+}
+
+function transitionCost(previous: Candidate, next: Candidate): number {
+  if (next.start >= previous.end) {
+    // in order: distance costs a little (log-scaled so a long cut is still cheap)
+    return Math.log2(1 + (next.start - previous.end)) * 0.25;
+  }
+  if (next.start >= previous.start) return 1000; // overlapping placements: never
+  return 3 + Math.log2(1 + (previous.start - next.start)) * 0.5;
+}

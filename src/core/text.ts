@@ -1,0 +1,244 @@
+/**
+ * Words and sentences of a text, in one linear pass, with every offset into the text
+ * exactly as given.
+ *
+ * A word is a run of letters, marks and digits (any script), with inner apostrophes and
+ * hyphens, a hyphen at a line break (`Cen-\ntral`), soft hyphens and zero-width
+ * characters inside it. Each word carries a key: its typographic-neutral form (lower
+ * case, NFKC, apostrophes unified, hyphens and invisible characters dropped), which is
+ * what matching compares. Han and kana characters are one word each; Thai, Lao, Khmer and
+ * Myanmar runs go through Intl.Segmenter in short chunks, because on Node 20 the
+ * segmenter is quadratic in its input's length (985 ms for 80 K characters).
+ *
+ * Deliberately not here: stemming, spelling variants, transliteration.
+ */
+
+export interface Tokens {
+  /** number of words */
+  count: number;
+  /** UTF-16 offset of each word's first code unit in the text */
+  starts: Int32Array;
+  /** UTF-16 offset just past each word */
+  ends: Int32Array;
+  /** each word's matching key */
+  keys: string[];
+}
+
+const enum CharClass {
+  Other = 0,
+  Word = 1,
+  /** soft hyphen, zero-width space/joiners, word joiner, BOM: invisible inside words */
+  Ignorable = 2,
+  Apostrophe = 3,
+  Hyphen = 4,
+  /** Han, kana, Hangul-free ideographic scripts: each character is a word */
+  Ideograph = 5,
+  /** scripts written without spaces that need a dictionary segmenter */
+  Unspaced = 6,
+}
+
+const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+const IDEOGRAPH = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const UNSPACED = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+/** Class of every BMP code unit, built once on first use (~65 K regex tests, a few ms). */
+let bmpClasses: Uint8Array | undefined;
+
+function classifyCodePoint(codePoint: number): CharClass {
+  switch (codePoint) {
+    case 0x00ad: case 0x200b: case 0x200c: case 0x200d: case 0x2060: case 0xfeff:
+      return CharClass.Ignorable;
+    case 0x27: case 0x2019: case 0x02bc:
+      return CharClass.Apostrophe;
+    case 0x2d: case 0x2010: case 0x2011:
+      return CharClass.Hyphen;
+  }
+  const ch = String.fromCodePoint(codePoint);
+  if (!WORD_CHAR.test(ch)) return CharClass.Other;
+  if (IDEOGRAPH.test(ch)) return CharClass.Ideograph;
+  if (UNSPACED.test(ch)) return CharClass.Unspaced;
+  return CharClass.Word;
+}
+
+function classTable(): Uint8Array {
+  if (bmpClasses) return bmpClasses;
+  const table = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) {
+    if (c < 0x80) {
+      table[c] = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
+        ? CharClass.Word
+        : classifyCodePoint(c);
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      table[c] = CharClass.Other; // surrogates are classified by code point in classAt
+    } else {
+      table[c] = classifyCodePoint(c);
+    }
+  }
+  bmpClasses = table;
+  return table;
+}
+
+/** The class of the character at `i` and its length in code units (2 for astral characters). */
+function classAt(text: string, i: number, table: Uint8Array): [CharClass, number] {
+  const unit = text.charCodeAt(i);
+  if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+    const next = text.charCodeAt(i + 1);
+    if (next >= 0xdc00 && next <= 0xdfff) {
+      return [classifyCodePoint(((unit - 0xd800) << 10) + (next - 0xdc00) + 0x10000), 2];
+    }
+  }
+  return [table[unit] as CharClass, 1];
+}
+
+/** Is a word-joining character at `i` followed by the rest of a word? Returns the offset of that rest, or -1. */
+function joinedWordAt(text: string, i: number, cls: CharClass, table: Uint8Array): number {
+  let j = i + 1;
+  if (cls === CharClass.Hyphen) {
+    // a hyphen at a line break: "Cen-\n  tral"
+    let k = j;
+    while (k < text.length && (text.charCodeAt(k) === 0x20 || text.charCodeAt(k) === 0x09)) k++;
+    if (text.charCodeAt(k) === 0x0d) k++;
+    if (text.charCodeAt(k) === 0x0a) {
+      k++;
+      while (k < text.length) {
+        const c = text.charCodeAt(k);
+        if (c === 0x20 || c === 0x09 || c === 0x0c) k++;
+        else break;
+      }
+      j = k;
+    }
+  }
+  if (j >= text.length) return -1;
+  const [nextClass] = classAt(text, j, table);
+  return nextClass === CharClass.Word ? j : -1;
+}
+
+const NEEDS_NORMALISING = /[^a-z0-9]/;
+const DROPPED_IN_KEY = /[\u00ad\u200b-\u200d\u2060\ufeff\-\u2010\u2011\s]/g;
+const APOSTROPHES = /[\u2019\u02bc]/g;
+
+/** The matching key of a word's raw text: lower case, NFKC, one apostrophe, no hyphens or invisibles. */
+export function wordKey(raw: string): string {
+  const lower = raw.toLowerCase();
+  if (!NEEDS_NORMALISING.test(lower)) return lower;
+  return lower.replace(DROPPED_IN_KEY, '').replace(APOSTROPHES, "'").normalize('NFKC').toLowerCase();
+}
+
+const SEGMENT_CHUNK = 200;
+let wordSegmenter: Intl.Segmenter | undefined;
+
+/**
+ * Splits a text into words. Linear in the text's length; `Intl.Segmenter` sees only
+ * runs of unspaced scripts, at most 200 characters at a time.
+ */
+export function tokenize(text: string): Tokens {
+  const table = classTable();
+  const length = text.length;
+  // Lower-casing once is far cheaper than per word; usable only while it keeps offsets.
+  const lowered = text.toLowerCase();
+  const lowerKeepsOffsets = lowered.length === length;
+  let capacity = Math.max(16, Math.ceil(length / 5));
+  let starts = new Int32Array(capacity);
+  let ends = new Int32Array(capacity);
+  const keys: string[] = [];
+  let count = 0;
+
+  const push = (start: number, end: number, key: string): void => {
+    if (key === '') return;
+    if (count === capacity) {
+      capacity *= 2;
+      const grownStarts = new Int32Array(capacity);
+      grownStarts.set(starts);
+      starts = grownStarts;
+      const grownEnds = new Int32Array(capacity);
+      grownEnds.set(ends);
+      ends = grownEnds;
+    }
+    starts[count] = start;
+    ends[count] = end;
+    keys.push(key);
+    count++;
+  };
+
+  let i = 0;
+  while (i < length) {
+    const [cls, width] = classAt(text, i, table);
+    if (cls === CharClass.Word) {
+      const start = i;
+      let plain = true; // only ASCII letters and digits: the key is a slice of the lowered text
+      i += width;
+      while (i < length) {
+        const unit = text.charCodeAt(i);
+        if (unit < 0x80) {
+          if ((unit >= 0x61 && unit <= 0x7a) || (unit >= 0x41 && unit <= 0x5a) || (unit >= 0x30 && unit <= 0x39)) {
+            i++;
+            continue;
+          }
+        }
+        const [nextClass, nextWidth] = classAt(text, i, table);
+        if (nextClass === CharClass.Word || nextClass === CharClass.Ignorable) {
+          plain = false;
+          i += nextWidth;
+        } else if (nextClass === CharClass.Apostrophe || nextClass === CharClass.Hyphen) {
+          const rest = joinedWordAt(text, i, nextClass, table);
+          if (rest < 0) break;
+          plain = false;
+          i = rest;
+        } else {
+          break;
+        }
+      }
+      const key = plain && lowerKeepsOffsets ? lowered.slice(start, i) : wordKey(text.slice(start, i));
+      push(start, i, key);
+    } else if (cls === CharClass.Ideograph) {
+      push(i, i + width, text.slice(i, i + width).normalize('NFKC'));
+      i += width;
+    } else if (cls === CharClass.Unspaced) {
+      const runStart = i;
+      while (i < length) {
+        const [runClass, runWidth] = classAt(text, i, table);
+        if (runClass !== CharClass.Unspaced) break;
+        i += runWidth;
+      }
+      wordSegmenter ??= new Intl.Segmenter(undefined, { granularity: 'word' });
+      for (let chunkStart = runStart; chunkStart < i; chunkStart += SEGMENT_CHUNK) {
+        let chunkEnd = Math.min(i, chunkStart + SEGMENT_CHUNK);
+        if (chunkEnd < i && isHighSurrogate(text.charCodeAt(chunkEnd - 1))) chunkEnd++;
+        for (const part of wordSegmenter.segment(text.slice(chunkStart, chunkEnd))) {
+          if (part.isWordLike) push(chunkStart + part.index, chunkStart + part.index + part.segment.length, wordKey(part.segment));
+        }
+        chunkStart = chunkEnd - SEGMENT_CHUNK;
+      }
+    } else {
+      i += width;
+    }
+  }
+  return { count, starts: starts.subarray(0, count), ends: ends.subarray(0, count), keys };
+}
+
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdbff;
+}
+
+/** Does the text hold at least one word? Stops at the first. */
+export function hasWords(text: string): boolean {
+  const table = classTable();
+  for (let i = 0; i < text.length; ) {
+    const [cls, width] = classAt(text, i, table);
+    if (cls === CharClass.Word || cls === CharClass.Ideograph || cls === CharClass.Unspaced) return true;
+    i += width;
+  }
+  return false;
+}
+
+/** The first index in the sorted `offsets` whose value is >= `offset` (offsets.length when none). */
+export function lowerBound(offsets: Int32Array, offset: number): number {
+  let lo = 0;
+  let hi = offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((offsets[mid] as number) < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
