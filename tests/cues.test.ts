@@ -16,6 +16,9 @@ interface Scene {
   span: { start: number; end: number } | null;
 }
 
+type Mode = 'outside' | 'match' | 'marked' | 'silent';
+const MARKUP: Record<string, Mode> = { '⟦': 'match', '⟧': 'outside', '⟨': 'marked', '⟩': 'match', '⟪': 'silent', '⟫': 'match' };
+
 function scene(template: string): Scene {
   let source = '';
   let quote = '';
@@ -23,7 +26,7 @@ function scene(template: string): Scene {
   let spanStart = -1;
   let spanEnd = -1;
   let pieceStart = 0;
-  let mode: 'outside' | 'match' | 'marked' | 'silent' = 'outside';
+  let mode: Mode = 'outside';
   const close = (): void => {
     const end = source.length;
     if (end === pieceStart) return;
@@ -40,9 +43,7 @@ function scene(template: string): Scene {
     pieceStart = end;
   };
   for (const ch of template) {
-    const next = { '⟦': 'match', '⟧': 'outside', '⟨': 'marked', '⟩': 'match', '⟪': 'silent', '⟫': 'match' }[ch] as
-      | typeof mode
-      | undefined;
+    const next: Mode | undefined = MARKUP[ch];
     if (next === undefined) {
       source += ch;
       continue;
