@@ -1,0 +1,180 @@
+/**
+ * The command line: a thin shell over compare() and the exporters.
+ *
+ *   npm run --silent cli -- compare QUOTE_FILE SOURCE_FILE [--format text|json|FORMAT] [--context N | --context-words N]
+ *
+ * Prints one comparison on standard output and exits 0, found or not. Bad input prints
+ * one line on standard error and exits 2, with nothing on standard output.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { compare } from './core/compare.js';
+import type { Comparison, CompareOptions, Segment } from './core/types.js';
+import { UserError } from './errors.js';
+import { exportFormats, findExporter } from './export/registry.js';
+import { checkComparePair } from './limits.js';
+
+const USAGE = `Usage: elision compare QUOTE_FILE SOURCE_FILE [options]
+
+Compares a quotation (as printed, with its ellipses and [brackets]) with its source.
+Either file may be "-" for standard input.
+
+Options:
+  --format F          text (default), json (the comparison contract), or an export:
+                      ${'{formats}'}
+  --context N         sentences of context each side (default 2)
+  --context-words N   words of context each side, instead of sentences
+  --color / --no-color  colour the text format (default: when standard output is a terminal)
+  -h, --help          this help`;
+
+const extraFormats = exportFormats.filter((f) => f !== 'json' && f !== 'text');
+
+function usage(): string {
+  return USAGE.replace('{formats}', extraFormats.join(', '));
+}
+
+/** Reads a file (or standard input for "-") as strict UTF-8; a leading BOM is dropped. */
+function readText(file: string, what: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file === '-' ? 0 : file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : 'it cannot be read';
+    throw new UserError(`Cannot read the ${what} file ${JSON.stringify(file)}: ${reason}.`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new UserError(`The ${what} file ${JSON.stringify(file)} is not UTF-8 text.`);
+  }
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function parseCount(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,4}$/.test(value)) throw new UserError(`--${name} takes a whole number from 0 to 9999, not ${JSON.stringify(value)}.`);
+  return Number(value);
+}
+
+export interface CliResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** Runs the CLI on arguments; returns what it would print (so tests need no process). */
+export function runCli(argv: string[], isTty = false): CliResult {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'text' },
+        context: { type: 'string' },
+        'context-words': { type: 'string' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) return { stdout: `${usage()}\n`, stderr: '', exitCode: 0 };
+    const [command, quoteFile, sourceFile, ...extra] = positionals;
+    if (command !== 'compare') {
+      throw new UserError(command === undefined ? 'Missing command: try "elision compare QUOTE_FILE SOURCE_FILE" (or --help).' : `Unknown command ${JSON.stringify(command)}: the command is "compare".`);
+    }
+    if (quoteFile === undefined || sourceFile === undefined) throw new UserError('compare needs two files: QUOTE_FILE SOURCE_FILE.');
+    if (extra.length > 0) throw new UserError(`Unexpected argument ${JSON.stringify(extra[0])}: compare takes two files.`);
+    if (quoteFile === '-' && sourceFile === '-') throw new UserError('Only one of the two files can be "-" (standard input).');
+    const format = values.format ?? 'text';
+    if (format !== 'text' && format !== 'json' && !findExporter(format)) {
+      throw new UserError(`Unknown format ${JSON.stringify(format)}: use text, json, ${extraFormats.join(', ')}.`);
+    }
+    const options: CompareOptions = {};
+    const contextSentences = parseCount(values.context, 'context');
+    const contextWords = parseCount(values['context-words'], 'context-words');
+    if (contextSentences !== undefined) options.contextSentences = contextSentences;
+    if (contextWords !== undefined) options.contextWords = contextWords;
+
+    const quote = readText(quoteFile, 'quotation');
+    const source = readText(sourceFile, 'source');
+    checkComparePair(quote, source);
+    const comparison = compare(quote, source, options);
+
+    let output: string;
+    if (format === 'json') output = `${JSON.stringify(comparison, null, 2)}\n`;
+    else if (format === 'text') {
+      const color = values['no-color'] ? false : values.color ?? isTty;
+      output = formatText(comparison, quote, source, color);
+    } else {
+      const rendered = findExporter(format)!.render({ comparison, quote, source });
+      output = rendered.endsWith('\n') ? rendered : `${rendered}\n`;
+    }
+    return { stdout: output, stderr: '', exitCode: 0 };
+  } catch (err) {
+    const message = err instanceof UserError
+      ? err.message
+      : err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')
+        ? `${err.message.split('\n')[0]} (see --help)`
+        : `Internal error: ${(err as Error)?.message ?? String(err)}`;
+    return { stdout: '', stderr: `elision: ${message.replace(/\s+/g, ' ')}\n`, exitCode: err instanceof UserError || (err as NodeJS.ErrnoException)?.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1 };
+  }
+}
+
+const STYLES = {
+  omittedSilent: ['\x1b[1;41;97m', '\x1b[0m'],
+  omittedMarked: ['\x1b[2;9m', '\x1b[0m'],
+  inserted: ['\x1b[4;34m', '\x1b[0m'],
+  altered: ['\x1b[1;33m', '\x1b[0m'],
+  context: ['\x1b[2m', '\x1b[0m'],
+} as const;
+
+/**
+ * The readable terminal form: the source passage read through, with what the quotation
+ * left out shown inline ([-…-] marked, {-…-} silent), what it added ({+…+}) and altered
+ * ([~quoted~ for original]), then the stats and notes.
+ */
+export function formatText(comparison: Comparison, quote: string, source: string, color: boolean): string {
+  const paint = (style: keyof typeof STYLES, text: string) => (color ? `${STYLES[style][0]}${text}${STYLES[style][1]}` : text);
+  const flat = (text: string) => text.replace(/\s+/g, ' ');
+  const parts: string[] = [];
+  const pieceOf = (segment: Segment): string => {
+    const quoted = segment.quote ? flat(quote.slice(segment.quote.start, segment.quote.end)) : '';
+    const original = segment.source ? flat(source.slice(segment.source.start, segment.source.end)) : '';
+    switch (segment.kind) {
+      case 'context-before':
+      case 'context-after':
+        return paint('context', original);
+      case 'match':
+        return original;
+      case 'omission':
+        return segment.marked ? paint('omittedMarked', `[-${original.trim()}-] `) : paint('omittedSilent', `{-${original.trim()}-} `);
+      case 'insertion':
+        return paint('inserted', `{+${quoted.trim()}+} `);
+      case 'alteration':
+        return paint('altered', `[~${quoted.trim()}~ for ${original.trim()}] `);
+    }
+  };
+  for (const segment of comparison.segments) parts.push(pieceOf(segment));
+  const s = comparison.stats;
+  const lines = [
+    parts.join(' ').replace(/ {2,}/g, ' ').trim(),
+    '',
+    comparison.found
+      ? `Quoted ${s.quotedWords} words, omitted ${s.omittedWords}: ${s.markedOmissions} marked omission${s.markedOmissions === 1 ? '' : 's'}, ${s.silentOmissions} silent, ${s.insertions} insertion${s.insertions === 1 ? '' : 's'}, ${s.alterations} alteration${s.alterations === 1 ? '' : 's'}${comparison.reordered ? '; reordered' : ''}.`
+      : 'The quotation was not found in the source.',
+    ...comparison.notes.map((note) => `- ${note.message}`),
+    ...comparison.cues.map((cue) => `- ${cue.message}`),
+  ];
+  if (!color) lines.push('', 'Legend: [-marked omission-] {-silent omission-} {+insertion+} [~altered~ for original]');
+  return `${lines.join('\n')}\n`;
+}
+
+// Run when executed directly (not when imported by tests).
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const result = runCli(process.argv.slice(2), Boolean(process.stdout.isTTY));
+  if (result.stdout) process.stdout.write(result.stdout);
+  if (result.stderr) process.stderr.write(result.stderr);
+  process.exitCode = result.exitCode;
+}
