@@ -299,16 +299,28 @@ function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.output<
   throw issueToUserError(result.error.issues);
 }
 
+/**
+ * A case that did not validate: the message names where (`quotations[1].text: ...`);
+ * `path` and `detail` (the message without the where) let a form mark the field.
+ */
+export class CaseValidationError extends UserError {
+  constructor(
+    readonly path: ReadonlyArray<PropertyKey>,
+    readonly detail: string,
+    status: number,
+  ) {
+    const where = formatPath(path);
+    super(where === '' ? detail : `${where}: ${detail}`, status);
+  }
+}
+
 /** The first issue, as a sentence prefixed with where it is; 413 when any issue is a size limit. */
-export function issueToUserError(issues: readonly z.core.$ZodIssue[]): UserError {
-  const first = issues[0];
-  const tooLarge = issues.some((issue) => issue.code === 'custom' && (issue.params as { status?: number } | undefined)?.status === 413);
-  const status = tooLarge ? 413 : 400;
-  const chosen = tooLarge ? issues.find((issue) => issue.code === 'custom' && issue.params?.status === 413)! : first;
-  if (!chosen) return new UserError('The case is not valid.');
-  const where = formatPath(chosen.path);
-  const message = where === '' ? chosen.message : `${where}: ${chosen.message}`;
-  return new UserError(message, status);
+export function issueToUserError(issues: readonly z.core.$ZodIssue[]): CaseValidationError {
+  const isTooLarge = (issue: z.core.$ZodIssue) => issue.code === 'custom' && (issue.params as { status?: number } | undefined)?.status === 413;
+  const tooLarge = issues.find(isTooLarge);
+  const chosen = tooLarge ?? issues[0];
+  if (!chosen) return new CaseValidationError([], 'The case is not valid.', 400);
+  return new CaseValidationError(chosen.path, chosen.message, tooLarge ? 413 : 400);
 }
 
 /** ['quotations', 1, 'text'] → 'quotations[1].text' */

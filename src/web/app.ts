@@ -9,6 +9,8 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import type { CaseStore } from '../cases/types.js';
 import { UserError } from '../errors.js';
 import { apiCompareRouter } from './routes/api-compare.js';
+import { casesApiRouter } from './routes/cases-api.js';
+import { caseAdminRouter } from './routes/case-admin.js';
 import { requireAdminForEditing } from './auth.js';
 import { createLogger, requestLogger, type Logger } from './logging.js';
 import { apiAndCompareLimit } from './rate-limit.js';
@@ -71,6 +73,8 @@ export function createApp(options: AppOptions): Express {
   });
   app.use(apiCompareRouter());
   // routes: cases API and case management (before the pages, so /cases/new wins over /cases/:slug)
+  app.use(casesApiRouter());
+  app.use(caseAdminRouter());
   // routes: exports
   // routes: exercise and teacher sheets
   // routes: pages (home, compare form, case pages)
