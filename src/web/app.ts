@@ -18,6 +18,7 @@ import { csrfProtection, securityHeaders } from './security.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeout } from './timeout.js';
 import { authRouter } from './routes/auth.js';
 import { pagesRouter } from './routes/pages.js';
+import { exportsRouter } from './routes/exports.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const viewsDir = path.join(root, 'views');
@@ -76,6 +77,7 @@ export function createApp(options: AppOptions): Express {
   app.use(casesApiRouter());
   app.use(caseAdminRouter());
   // routes: exports
+  app.use(exportsRouter());
   // routes: exercise and teacher sheets
   // routes: pages (home, compare form, case pages)
   app.use(pagesRouter());

@@ -1,0 +1,30 @@
+/**
+ * Builds export inputs from a stored case and the comparisons of its quotations, so the
+ * web route, the CLI and the tests put a case's title, citation and quotation metadata
+ * in the same places. Pure: the caller computes the comparisons.
+ */
+import type { Comparison } from '../core/types.js';
+import type { Case } from '../cases/types.js';
+import type { CaseExportInput, ExportInput } from './types.js';
+
+/** The input for quotation `quotationIndex` (0-based) of `c`, compared as `comparison`. */
+export function exportInputForQuotation(c: Case, quotationIndex: number, comparison: Comparison): ExportInput {
+  const quotation = c.quotations[quotationIndex];
+  if (!quotation) throw new RangeError(`The case has no quotation ${quotationIndex}.`);
+  return {
+    comparison,
+    quote: quotation.text,
+    source: c.source.text,
+    title: c.quotations.length > 1 ? `${c.title} (quotation ${quotationIndex + 1} of ${c.quotations.length})` : c.title,
+    citation: c.source.citation,
+    quotedBy: quotation.quotedBy,
+    note: quotation.note,
+    case: c,
+    quotationIndex,
+  };
+}
+
+/** The input for a whole case: `comparisons[i]` is the comparison of quotation i. */
+export function caseExportInput(c: Case, comparisons: Comparison[]): CaseExportInput {
+  return { case: c, items: comparisons.map((comparison, i) => exportInputForQuotation(c, i, comparison)) };
+}

@@ -1,0 +1,86 @@
+/**
+ * The ClaimReview export (schema.org JSON-LD) for fact-checkers: the quotation is the
+ * claim (who printed it, where), the rating's text is derived from the comparison alone
+ * ("Quoted out of context: 2 silent omissions"), and the source — its citation and the
+ * passage with its context — is the evidence, under `citation`.
+ *
+ * Deliberately no date and no numeric rating: the date belongs to the fact-checker's
+ * publication, and a number would pretend to a precision the comparison does not have.
+ * The `author` names Elision as the tool; a fact-checker publishing it puts their own.
+ */
+import type { Citation, QuotedBy } from '../cases/types.js';
+import { formatChicago, formatQuotedBy } from './citation.js';
+import { readSourcePassage, summariseComparison, verdictOf } from './reading.js';
+import { restoreQuotation } from './restored.js';
+import type { CaseExportInput, ExportInput } from './types.js';
+
+function clean(value: string | undefined): string | undefined {
+  const v = (value ?? '').replace(/\s+/g, ' ').trim();
+  return v === '' ? undefined : v;
+}
+
+/** Drops keys whose value is undefined, so the JSON-LD carries no empty properties. */
+function compact<T extends Record<string, unknown>>(object: T): T {
+  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as T;
+}
+
+function person(name: string | undefined): Record<string, unknown> | undefined {
+  return name ? { '@type': 'Person', name } : undefined;
+}
+
+function claimOf(quotedBy: QuotedBy | undefined): Record<string, unknown> {
+  const q = quotedBy ?? {};
+  const appearance = clean(q.url) || clean(q.work)
+    ? compact({ '@type': 'CreativeWork', name: clean(q.work), url: clean(q.url), datePublished: clean(q.date) })
+    : undefined;
+  return compact({ '@type': 'Claim', author: person(clean(q.author)), appearance, datePublished: clean(q.date) });
+}
+
+function evidenceOf(input: ExportInput, citation: Citation | undefined): Record<string, unknown> {
+  const c = citation ?? {};
+  const passage = readSourcePassage(input);
+  return compact({
+    '@type': 'CreativeWork',
+    name: clean(c.work) ?? clean(c.container),
+    author: person(clean(c.author)),
+    isPartOf: clean(c.work) && clean(c.container) ? { '@type': 'CreativeWork', name: clean(c.container) } : undefined,
+    publisher: clean(c.publisher) ? { '@type': 'Organization', name: clean(c.publisher) } : undefined,
+    datePublished: clean(c.year),
+    url: clean(c.url),
+    inLanguage: clean(c.language),
+    pagination: clean(c.page),
+    citation: formatChicago(citation) || undefined,
+    text: passage ? input.source.slice(passage.start, passage.end) : undefined,
+  });
+}
+
+function claimReviewOf(input: ExportInput): Record<string, unknown> {
+  const verdict = verdictOf(input.comparison);
+  const restored = restoreQuotation(input);
+  const explanation = [
+    summariseComparison(input.comparison),
+    formatQuotedBy(input.quotedBy),
+    restored !== null ? `The passage as the source has it: “${restored}”` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return compact({
+    '@type': 'ClaimReview',
+    claimReviewed: input.quote.trim(),
+    itemReviewed: claimOf(input.quotedBy),
+    reviewRating: { '@type': 'Rating', alternateName: verdict, ratingExplanation: explanation },
+    reviewBody: explanation,
+    author: { '@type': 'Organization', name: 'Elision (automatic quotation comparison)' },
+    citation: evidenceOf(input, input.citation),
+  });
+}
+
+/** One quotation as a ClaimReview. */
+export function renderClaimReview(input: ExportInput): string {
+  return `${JSON.stringify({ '@context': 'https://schema.org', ...claimReviewOf(input) }, null, 2)}\n`;
+}
+
+/** Every quotation of a case: one ClaimReview each, in an @graph. */
+export function renderCaseClaimReview(input: CaseExportInput): string {
+  return `${JSON.stringify({ '@context': 'https://schema.org', '@graph': input.items.map(claimReviewOf) }, null, 2)}\n`;
+}

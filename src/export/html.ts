@@ -1,0 +1,194 @@
+/**
+ * The HTML export: one self-contained file that looks like the comparison page — the
+ * quotation beside the source passage, what was left out struck through and labelled,
+ * a legend, the summary and the citation. CSS is inlined and a Content-Security-Policy
+ * meta tag forbids every fetch and every script, so the file opens offline, makes no
+ * request, and prints well (a print stylesheet stacks the columns and keeps colours).
+ *
+ * Deliberately no JavaScript: the page is read, not operated. Everything the user typed
+ * is escaped; case notes are Markdown rendered without raw HTML.
+ */
+import MarkdownIt from 'markdown-it';
+import { chicagoParts, formatQuotedBy } from './citation.js';
+import { escapeHtml } from './escape.js';
+import { exportTitle, readQuotation, readSourcePassage, sourceGoesOn, summariseComparison, verdictOf, type QuotePiece, type SourcePiece } from './reading.js';
+import type { Citation } from '../cases/types.js';
+import type { CaseExportInput, ExportInput } from './types.js';
+
+const markdown = new MarkdownIt({ html: false, linkify: false });
+
+const STYLE = `
+:root { --ink: #1d1d1f; --muted: #5f6368; --rule: #d9d9de; --match: #e7f0fb; --silent: #b3261e; --silent-bg: #fde7e5;
+  --marked: #8a6d00; --marked-bg: #fff4cf; --inserted: #1b6e3a; --inserted-bg: #e3f4e8; --altered: #6b3fa0; --altered-bg: #f0e8fa; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 72rem; padding: 1.5rem; color: var(--ink); background: #fff;
+  font: 16px/1.55 Georgia, "Times New Roman", serif; }
+h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .5rem; }
+h2 { font-size: 1.25rem; margin: 2rem 0 .5rem; border-bottom: 1px solid var(--rule); padding-bottom: .25rem; }
+h3 { font: 600 .8rem/1.2 system-ui, sans-serif; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); margin: 0 0 .5rem; }
+.meta, .summary, .verdict, .findings, .legend, footer { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; font-size: .92rem; }
+.citation { margin: .25rem 0; }
+.verdict { display: inline-block; font-weight: 600; padding: .1rem .5rem; border-radius: .25rem; background: #f1f3f4; }
+.columns { display: grid; grid-template-columns: 1fr 1fr; gap: 1.5rem; margin: 1rem 0; }
+.column { border: 1px solid var(--rule); border-radius: .4rem; padding: 1rem; }
+.text { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
+.context { color: var(--muted); }
+.match, .quoted { background: var(--match); }
+del.omission { text-decoration-thickness: 1px; }
+del.silent { color: var(--silent); background: var(--silent-bg); }
+del.marked { color: var(--marked); background: var(--marked-bg); }
+ins { text-decoration: none; border-bottom: 2px solid var(--inserted); background: var(--inserted-bg); }
+ins.unbracketed { border-bottom-style: dashed; }
+mark.alteration, .altered { background: var(--altered-bg); color: var(--altered); }
+.tag { font: 600 .7rem/1 system-ui, sans-serif; vertical-align: super; margin: 0 .15rem; white-space: nowrap; }
+.tag.silent { color: var(--silent); } .tag.marked { color: var(--marked); } .tag.altered { color: var(--altered); }
+.cut.silent { color: var(--silent); font-weight: 700; }
+.legend ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; }
+.findings li { margin: .2rem 0; }
+.notes { border-left: 3px solid var(--rule); padding-left: 1rem; }
+footer { color: var(--muted); margin-top: 2rem; border-top: 1px solid var(--rule); padding-top: .5rem; }
+@media (max-width: 50rem) { .columns { grid-template-columns: 1fr; } }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .columns { grid-template-columns: 1fr 1fr; gap: 1rem; }
+  .column { break-inside: auto; }
+  section.comparison { break-before: auto; }
+  h2, h3 { break-after: avoid; }
+}
+`;
+
+function renderCitation(citation: Citation | undefined): string {
+  return chicagoParts(citation)
+    .map((part) => (part.italic ? `<i>${escapeHtml(part.text)}</i>` : escapeHtml(part.text)))
+    .join('');
+}
+
+function renderQuotePiece(piece: QuotePiece): string {
+  switch (piece.kind) {
+    case 'text':
+      return escapeHtml(piece.text);
+    case 'match':
+      return `<span class="match">${escapeHtml(piece.text)}</span>`;
+    case 'insertion':
+      return piece.editorial
+        ? `<ins class="insertion editorial" title="editorial insertion, in square brackets">${escapeHtml(piece.text)}</ins>`
+        : `<ins class="insertion unbracketed" title="inserted without square brackets: not in the source">${escapeHtml(piece.text)}</ins>`;
+    case 'alteration':
+      return `<mark class="alteration" title="the source has: ${escapeHtml(piece.sourceText)}">${escapeHtml(piece.text)}</mark>`;
+    case 'cut':
+      // A marked cut already shows its ellipsis in the text; a silent one shows nothing, so we mark it.
+      return piece.marked
+        ? ''
+        : `<span class="cut silent" title="${piece.words} words left out here without an ellipsis">⟨…⟩</span>`;
+  }
+}
+
+function renderSourcePiece(piece: SourcePiece): string {
+  switch (piece.kind) {
+    case 'text':
+      return escapeHtml(piece.text);
+    case 'context-before':
+    case 'context-after':
+      return `<span class="context">${escapeHtml(piece.text)}</span>`;
+    case 'match':
+      return `<span class="quoted">${escapeHtml(piece.text)}</span>`;
+    case 'omission':
+      return piece.marked
+        ? `<span class="tag marked">[cut, marked]</span><del class="omission marked">${escapeHtml(piece.text)}</del>`
+        : `<span class="tag silent">[cut silently]</span><del class="omission silent">${escapeHtml(piece.text)}</del>`;
+    case 'alteration':
+      return `<span class="altered">${escapeHtml(piece.text)}</span><span class="tag altered">[quoted as “${escapeHtml(piece.quoteText)}”]</span>`;
+  }
+}
+
+const LEGEND = `<section class="legend" aria-label="Legend">
+<h3>Legend</h3>
+<ul>
+<li><span class="quoted">quoted</span> text the quotation reproduces</li>
+<li><span class="context">context</span> source text around the quotation</li>
+<li><del class="omission silent">left out</del> silently: no ellipsis where it was cut</li>
+<li><del class="omission marked">left out</del> and marked with an ellipsis</li>
+<li><ins class="insertion editorial">[inserted]</ins> editorial insertion in brackets (dashed: without brackets)</li>
+<li><mark class="alteration">altered</mark> words that differ from the source</li>
+<li><span class="cut silent">⟨…⟩</span> where a silent cut falls in the quotation</li>
+</ul>
+</section>`;
+
+/** The body of one comparison: summary, the two columns, findings. */
+function renderComparisonSection(input: ExportInput, heading: string | null): string {
+  const { comparison } = input;
+  const passage = readSourcePassage(input);
+  const quotedBy = formatQuotedBy(input.quotedBy);
+  const lang = input.citation?.language ? ` lang="${escapeHtml(input.citation.language)}"` : '';
+  const quotationHtml = readQuotation(input).map(renderQuotePiece).join('');
+  let sourceHtml: string;
+  if (passage) {
+    const goesOn = sourceGoesOn(input.source, passage.start, passage.end);
+    const before = goesOn.before ? '<span class="context">… </span>' : '';
+    const after = goesOn.after ? '<span class="context"> …</span>' : '';
+    sourceHtml = `<p class="text"${lang}>${before}${passage.pieces.map(renderSourcePiece).join('')}${after}</p>`;
+  } else {
+    sourceHtml = '<p class="meta">The quotation was not found in the source, so no passage is shown.</p>';
+  }
+  const findings = [
+    ...comparison.notes.map((note) => `<li>${escapeHtml(note.message)}</li>`),
+    ...(comparison.cues ?? []).map((cue) => `<li>${escapeHtml(cue.message)}</li>`),
+  ];
+  return [
+    `<section class="comparison">`,
+    heading ? `<h2>${escapeHtml(heading)}</h2>` : '',
+    quotedBy ? `<p class="meta">${escapeHtml(quotedBy)}</p>` : '',
+    `<p class="verdict">${escapeHtml(verdictOf(comparison))}</p>`,
+    `<p class="summary">${escapeHtml(summariseComparison(comparison))}</p>`,
+    `<div class="columns">`,
+    `<div class="column"><h3>Quotation</h3><blockquote class="text">${quotationHtml}</blockquote></div>`,
+    `<div class="column"><h3>Source</h3>${sourceHtml}</div>`,
+    `</div>`,
+    input.note ? `<p class="meta note">Note: ${escapeHtml(input.note)}</p>` : '',
+    findings.length > 0 ? `<div class="findings"><h3>Findings</h3><ul>${findings.join('')}</ul></div>` : '',
+    `</section>`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+function renderDocument(title: string, citation: Citation | undefined, citationNote: string | undefined, sections: string[], caseNotes?: string): string {
+  const citationHtml = renderCitation(citation);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="generator" content="Elision">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>${escapeHtml(title)}</h1>
+${citationHtml ? `<p class="meta citation">Source: <cite>${citationHtml}</cite></p>` : '<p class="meta citation">Source: no citation given.</p>'}
+${citationNote ? `<p class="meta">${escapeHtml(citationNote)}</p>` : ''}
+</header>
+<main>
+${sections.join('\n')}
+${caseNotes ? `<section class="notes"><h3>Notes</h3>${markdown.render(caseNotes)}</section>` : ''}
+</main>
+${LEGEND}
+<footer>Exported from Elision. Offsets in the other exports count UTF-16 code units of the texts as given.</footer>
+</body>
+</html>
+`;
+}
+
+/** One quotation as a self-contained HTML document. */
+export function renderHtml(input: ExportInput): string {
+  return renderDocument(exportTitle(input), input.citation, input.citation?.note, [renderComparisonSection(input, null)], input.case?.notes);
+}
+
+/** Every quotation of a case in one self-contained HTML document, a section each. */
+export function renderCaseHtml(input: CaseExportInput): string {
+  const sections = input.items.map((item, i) => renderComparisonSection(item, `Quotation ${i + 1} of ${input.items.length}`));
+  return renderDocument(input.case.title, input.case.source.citation, input.case.source.citation.note, sections, input.case.notes);
+}

@@ -1,0 +1,54 @@
+/**
+ * The JSON export: the comparison exactly as the contract (../shared/CONTRACT.md) gives
+ * it, with fields added and none renamed or dropped — for a case, its metadata under
+ * `case` (in the contract's case shape, plus its slug) and the source's citation as
+ * CSL-JSON under `csl`, so it drops into Zotero. For a whole case, one comparison per
+ * quotation under `comparisons`, each with its `quotationIndex`.
+ *
+ * Deliberately leaves out the teacher's notes: they belong on the teacher's sheet.
+ */
+import type { Case, Citation } from '../cases/types.js';
+import { toCslJson } from './citation.js';
+import type { CaseExportInput, ExportInput } from './types.js';
+
+/** The case as the contract's case JSON shape, plus its slug and dates; no teacher's notes. */
+export function caseMetadata(c: Case): Record<string, unknown> {
+  return {
+    slug: c.slug,
+    title: c.title,
+    source: { text: c.source.text, citation: c.source.citation },
+    quotations: c.quotations.map((q) => ({ text: q.text, quotedBy: q.quotedBy ?? {}, note: q.note ?? '' })),
+    notes: c.notes ?? '',
+    tags: c.tags ?? [],
+    questions: c.questions ?? [],
+    builtIn: c.builtIn,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+function hasCitation(citation: Citation | undefined): citation is Citation {
+  return citation !== undefined && Object.values(citation).some((v) => typeof v === 'string' && v.trim() !== '');
+}
+
+/** One comparison; the contract's fields first and untouched. */
+export function renderJson(input: ExportInput): string {
+  const output: Record<string, unknown> = { ...input.comparison };
+  if (input.case) {
+    output.quotationIndex = input.quotationIndex ?? 0;
+    output.case = caseMetadata(input.case);
+  }
+  if (hasCitation(input.citation)) output.csl = toCslJson(input.citation);
+  return `${JSON.stringify(output, null, 2)}\n`;
+}
+
+/** A whole case: its metadata, its CSL-JSON, and every quotation's comparison in order. */
+export function renderCaseJson(input: CaseExportInput): string {
+  const output = {
+    version: 1,
+    case: caseMetadata(input.case),
+    csl: toCslJson(input.case.source.citation),
+    comparisons: input.items.map((item, i) => ({ ...item.comparison, quotationIndex: item.quotationIndex ?? i })),
+  };
+  return `${JSON.stringify(output, null, 2)}\n`;
+}

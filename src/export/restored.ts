@@ -1,0 +1,116 @@
+/**
+ * The restored quotation (plain text): the quotation as a careful critic would print it,
+ * ready to paste into a reply, an article or a fact-check. It is the source's own span,
+ * from the first to the last word the quotation reproduces, with every silent omission
+ * put back, every marked cut shown uniformly as [...], editorial [brackets] kept, words
+ * the quoter added without brackets now bracketed, and the citation below.
+ *
+ * Deliberately the original's wording: where the quotation altered a word, the source's
+ * word returns (unless the quoter bracketed the change, which is an editor's right).
+ */
+import type { Segment, Span } from '../core/types.js';
+import { formatChicago } from './citation.js';
+import type { CaseExportInput, ExportInput } from './types.js';
+
+export const CUT_MARK = '[...]';
+
+function bracketed(text: string): string {
+  const trimmed = text.trim();
+  return /^\[[\s\S]*\]$/.test(trimmed) ? trimmed : `[${trimmed}]`;
+}
+
+/**
+ * The restored text alone, without quotation marks or citation; null when the
+ * quotation was not found (there is no span to restore).
+ */
+export function restoreQuotation(input: Pick<ExportInput, 'comparison' | 'quote' | 'source'>): string | null {
+  const { comparison, quote, source } = input;
+  const span = comparison.span;
+  if (!comparison.found || !span) return null;
+
+  // Insertions have no source position: each rides after the source-bearing segment that
+  // precedes it in reading order (or before the first one).
+  type Located = { segment: Segment & { source: Span }; insertionsAfter: Segment[] };
+  const located: Located[] = [];
+  const leadingInsertions: Segment[] = [];
+  for (const segment of comparison.segments) {
+    if (segment.kind === 'insertion') {
+      (located[located.length - 1]?.insertionsAfter ?? leadingInsertions).push(segment);
+    } else if (segment.source && (segment.kind === 'match' || segment.kind === 'omission' || segment.kind === 'alteration')) {
+      located.push({ segment: segment as Segment & { source: Span }, insertionsAfter: [] });
+    }
+  }
+  located.sort((a, b) => a.segment.source.start - b.segment.source.start);
+
+  const insertionText = (segment: Segment): string =>
+    ` ${bracketed(segment.quote ? quote.slice(segment.quote.start, segment.quote.end) : '')} `;
+  let out = leadingInsertions.map(insertionText).join('');
+  let sourceCursor = span.start;
+  for (const { segment, insertionsAfter } of located) {
+    const start = Math.max(segment.source.start, sourceCursor);
+    if (start > sourceCursor) out += source.slice(sourceCursor, start);
+    const sourceText = source.slice(start, Math.max(start, segment.source.end));
+    const quoteText = segment.quote ? quote.slice(segment.quote.start, segment.quote.end) : '';
+    if (segment.kind === 'omission' && segment.marked) out += ` ${CUT_MARK} `;
+    else if (segment.kind === 'alteration' && /\[[^\]]*\]/.test(quoteText)) out += quoteText;
+    else out += sourceText;
+    out += insertionsAfter.map(insertionText).join('');
+    sourceCursor = Math.max(sourceCursor, segment.source.end);
+  }
+  if (span.end > sourceCursor) out += source.slice(sourceCursor, span.end);
+  // The span ends at the last quoted word; the full stop or closing quotation mark right
+  // after it belongs to the sentence a critic prints.
+  out += /^[.,;:!?…’”"')\]]*/u.exec(source.slice(Math.max(span.end, sourceCursor)))![0];
+  // Cut marks and insertions were padded with spaces on both sides; tidy the padding.
+  return out
+    .replace(/[ \t]{2,}/g, ' ')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n[ \t]+(?=\[)/g, '\n')
+    .replace(/\[\.\.\.\](?: \[\.\.\.\])+/g, CUT_MARK)
+    .replace(/\] ([,.;:!?])/g, ']$1')
+    .trim();
+}
+
+function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}
+
+function restoredBlock(input: ExportInput): string {
+  const { comparison, quote } = input;
+  const restored = restoreQuotation(input);
+  const citation = formatChicago(input.citation);
+  const lines: string[] = [];
+  if (restored === null) {
+    lines.push(`“${quote.trim()}”`);
+    if (citation) lines.push(`— attributed to: ${citation}`);
+    lines.push('', 'Not found in the source: there is no original passage to restore.');
+    return lines.join('\n');
+  }
+  lines.push(`“${restored}”`);
+  if (citation) lines.push(`— ${citation}`);
+  const { silentOmissions, markedOmissions } = comparison.stats;
+  const alterations = comparison.segments.filter((s) => s.kind === 'alteration').length;
+  const unbracketed = comparison.segments.filter((s) => s.kind === 'insertion' && !s.editorial).length;
+  const changes = [
+    silentOmissions > 0 ? `${plural(silentOmissions, 'silent omission')} put back` : '',
+    markedOmissions > 0 ? `${plural(markedOmissions, 'cut')} marked ${CUT_MARK}` : '',
+    alterations > 0 ? `${plural(alterations, 'altered word group')} returned to the source's wording` : '',
+    unbracketed > 0 ? `${plural(unbracketed, 'unbracketed insertion')} now in brackets` : '',
+  ].filter(Boolean);
+  lines.push('', `Restored from the source by Elision${changes.length > 0 ? `: ${changes.join('; ')}` : ': the quotation was already faithful'}.`);
+  const missing = comparison.fragments.filter((f) => !f.found).map((f) => `“${quote.slice(f.quote.start, f.quote.end).trim()}”`);
+  if (missing.length > 0) lines.push(`Not found in the source, so not restored: ${missing.join('; ')}.`);
+  return lines.join('\n');
+}
+
+/** One restored quotation with its citation, as plain text. */
+export function renderRestored(input: ExportInput): string {
+  return `${restoredBlock(input)}\n`;
+}
+
+/** Every quotation of a case restored, one after the other. */
+export function renderCaseRestored(input: CaseExportInput): string {
+  return `${input.items
+    .map((item, i) => `Quotation ${i + 1} of ${input.items.length}\n\n${restoredBlock(item)}`)
+    .join('\n\n\n')}\n`;
+}
