@@ -59,9 +59,8 @@ function label(what: string, maxLength: number) {
 
 /** An optional label: absent, null and empty all mean "not given". */
 function optionalLabel(what: string, maxLength = MAX_LABEL_LENGTH) {
-  return z
-    .union([label(what, maxLength), z.null()], { error: `${what} must be text.` })
-    .optional()
+  return label(what, maxLength)
+    .nullish()
     .transform((value) => (value ? value : undefined));
 }
 
@@ -107,8 +106,8 @@ function exactText(what: string, maxBytes: number) {
 /** Markdown notes: kept as written (no trimming inside), limited in size. */
 function markdown(what: string) {
   return z
-    .union([z.string(), z.null()], { error: `${what} must be text (Markdown).` })
-    .optional()
+    .string({ error: `${what} must be text (Markdown).` })
+    .nullish()
     .transform((value) => (value ?? '').replace(/^\s+$/, ''))
     .check((ctx) => {
       const bytes = Buffer.byteLength(ctx.value, 'utf8');
@@ -159,7 +158,7 @@ export const quotationSchema = z
   .object(
     {
       text: exactText('The quotation', MAX_QUOTE_BYTES),
-      quotedBy: z.union([quotedBySchema, z.null()]).optional(),
+      quotedBy: quotedBySchema.nullish(),
       note: optionalLabel('The quotation note', MAX_NOTES_BYTES),
     },
     { error: 'Each quotation must be an object such as {"text": "...", "quotedBy": {...}}.' },
@@ -167,10 +166,8 @@ export const quotationSchema = z
   .transform((q) => dropUndefined({ text: q.text, quotedBy: q.quotedBy && Object.keys(q.quotedBy).length > 0 ? q.quotedBy : undefined, note: q.note }));
 
 const tagsSchema = z
-  .union([z.array(label('A tag', MAX_TAG_LENGTH), { error: '"tags" must be a list of words.' }), z.null()], {
-    error: '"tags" must be a list of words.',
-  })
-  .optional()
+  .array(label('A tag', MAX_TAG_LENGTH), { error: '"tags" must be a list of words.' })
+  .nullish()
   .transform((tags) => uniqueTags(tags ?? []))
   .check((ctx) => {
     if (ctx.value.length > MAX_TAGS) {
@@ -184,10 +181,8 @@ const tagsSchema = z
   });
 
 const questionsSchema = z
-  .union([z.array(label('A question', MAX_QUESTION_LENGTH), { error: '"questions" must be a list of texts.' }), z.null()], {
-    error: '"questions" must be a list of texts.',
-  })
-  .optional()
+  .array(label('A question', MAX_QUESTION_LENGTH), { error: '"questions" must be a list of texts.' })
+  .nullish()
   .transform((questions) => (questions ?? []).filter((question) => question !== ''))
   .check((ctx) => {
     if (ctx.value.length > MAX_QUESTIONS) {
@@ -202,7 +197,7 @@ const caseFields = {
   source: z.object(
     {
       text: exactText('The source', MAX_SOURCE_BYTES),
-      citation: z.union([citationSchema, z.null()]).optional(),
+      citation: citationSchema.nullish(),
     },
     { error: '"source" must be an object: {"text": "...", "citation": {...}}.' },
   ),
@@ -239,8 +234,8 @@ export const caseWithSlugSchema = z
     {
       ...caseFields,
       slug: z
-        .union([z.string({ error: '"slug" must be text.' }), z.null()])
-        .optional()
+        .string({ error: '"slug" must be text.' })
+        .nullish()
         .check((ctx) => {
           const slug = ctx.value;
           if (slug && !isValidSlug(slug)) {
