@@ -30,6 +30,7 @@ export interface Run {
 export function alignWords(
   quoteKeys: string[], quoteFrom: number, quoteTo: number,
   sourceKeys: string[], sourceFrom: number, sourceTo: number,
+  startsClause: (sourceWord: number) => boolean = () => false,
 ): Run[] | null {
   const quoteSlice = quoteKeys.slice(quoteFrom, quoteTo);
   const sourceSlice = sourceKeys.slice(sourceFrom, sourceTo);
@@ -54,7 +55,83 @@ export function alignWords(
     }
   }
   runs = slideEdgeMatches(runs, sourceKeys);
+  runs = mergeSplitRemovals(runs, sourceKeys);
+  slideRemovalsToClauses(runs, sourceKeys, startsClause);
   return trimSourceEdges(runs, quoteKeys);
+}
+
+/**
+ * In repetitive prose ("it was the … of times, it was the …") a minimal diff may cut one
+ * omission into several around a few coincidental words. Where a short equal run between
+ * two removed runs also stands at the far edge of one of them, it is moved there and the
+ * removals join: one cut, as the quoter made it.
+ */
+function mergeSplitRemovals(runs: Run[], sourceKeys: string[]): Run[] {
+  const out = runs.slice();
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let i = 1; i + 1 < out.length; i++) {
+      const before = out[i - 1]!;
+      const equal = out[i]!;
+      const after = out[i + 1]!;
+      if (before.kind !== 'removed' || equal.kind !== 'equal' || after.kind !== 'removed') continue;
+      const e = equal.sourceTo - equal.sourceFrom;
+      if (e <= after.sourceTo - after.sourceFrom && sameKeys(sourceKeys, equal.sourceFrom, after.sourceTo - e, e)) {
+        out.splice(i - 1, 3,
+          { kind: 'removed', sourceFrom: before.sourceFrom, sourceTo: after.sourceTo - e, quoteFrom: equal.quoteFrom, quoteTo: equal.quoteFrom },
+          { kind: 'equal', sourceFrom: after.sourceTo - e, sourceTo: after.sourceTo, quoteFrom: equal.quoteFrom, quoteTo: equal.quoteTo });
+      } else if (e <= before.sourceTo - before.sourceFrom && sameKeys(sourceKeys, equal.sourceFrom, before.sourceFrom, e)) {
+        out.splice(i - 1, 3,
+          { kind: 'equal', sourceFrom: before.sourceFrom, sourceTo: before.sourceFrom + e, quoteFrom: equal.quoteFrom, quoteTo: equal.quoteTo },
+          { kind: 'removed', sourceFrom: before.sourceFrom + e, sourceTo: after.sourceTo, quoteFrom: equal.quoteTo, quoteTo: equal.quoteTo });
+      } else {
+        continue;
+      }
+      mergeEqualNeighbours(out);
+      changed = true;
+      break;
+    }
+  }
+  return out;
+}
+
+/**
+ * A removal between two equal runs can often slide ("the cat [and the] dog" or "the cat
+ * and [the dog]" in repetitive text); put it where it starts and ends at clause edges,
+ * as a person cutting the text would. Ties keep the diff's choice.
+ */
+function slideRemovalsToClauses(runs: Run[], sourceKeys: string[], startsClause: (sourceWord: number) => boolean): void {
+  for (let i = 1; i + 1 < runs.length; i++) {
+    const before = runs[i - 1]!;
+    const removed = runs[i]!;
+    const after = runs[i + 1]!;
+    if (before.kind !== 'equal' || removed.kind !== 'removed' || after.kind !== 'equal') continue;
+    let left = 0;
+    while (left < before.sourceTo - before.sourceFrom && sourceKeys[before.sourceTo - 1 - left] === sourceKeys[removed.sourceTo - 1 - left]) left++;
+    let right = 0;
+    while (right < after.sourceTo - after.sourceFrom && sourceKeys[removed.sourceFrom + right] === sourceKeys[after.sourceFrom + right]) right++;
+    if (left === 0 && right === 0) continue;
+    const score = (shift: number) => (startsClause(removed.sourceFrom + shift) ? 1 : 0) + (startsClause(removed.sourceTo + shift) ? 1 : 0);
+    let best = 0;
+    let bestScore = score(0);
+    for (let shift = -left; shift <= right; shift++) {
+      const s = score(shift);
+      if (s > bestScore) {
+        best = shift;
+        bestScore = s;
+      }
+    }
+    if (best === 0) continue;
+    before.sourceTo += best;
+    before.quoteTo += best;
+    removed.sourceFrom += best;
+    removed.sourceTo += best;
+    removed.quoteFrom += best;
+    removed.quoteTo += best;
+    after.sourceFrom += best;
+    after.quoteFrom += best;
+  }
 }
 
 /**

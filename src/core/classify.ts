@@ -5,13 +5,13 @@
  *
  * Offsets: runs index words; this module turns them into UTF-16 offsets of the texts as
  * given. Segments tile each fragment of the quotation and the source span exactly: white
- * space and punctuation between words belong to the segment before them ("resign. ").
+ * space and punctuation between words are cut after the last white space (see splitGap).
  *
  * Deliberately not here: locating (locate.ts) and word alignment (align.ts).
  */
 import type { Run } from './align.js';
 import type { ParsedQuotation } from './quotation.js';
-import type { Tokens } from './text.js';
+import { splitGap, type Tokens } from './text.js';
 import type { Note, Segment, Span, Stats } from './types.js';
 
 /** One piece of a fragment's alignment before offsets are assigned. */
@@ -138,8 +138,9 @@ export function itemsToSegments(
     const fragmentSpan = fragmentSpans[fragment]!;
     let cursor = fragmentSpan.start;
     list.forEach((k, position) => {
+      const item = items[k]!;
       const next = items[list[position + 1]!];
-      const end = next ? quoteTokens.starts[next.quoteFrom]! : fragmentSpan.end;
+      const end = next ? splitGap(quote, quoteTokens.ends[item.quoteTo - 1]!, quoteTokens.starts[next.quoteFrom]!) : fragmentSpan.end;
       segments[k]!.quote = { start: cursor, end };
       cursor = end;
     });
@@ -152,9 +153,9 @@ export function itemsToSegments(
       .filter(({ item }) => item.sourceTo > item.sourceFrom)
       .sort((a, b) => a.item.sourceFrom - b.item.sourceFrom);
     let cursor = span.start;
-    withSource.forEach(({ k }, position) => {
+    withSource.forEach(({ item, k }, position) => {
       const next = withSource[position + 1];
-      const end = next ? sourceTokens.starts[next.item.sourceFrom]! : span.end;
+      const end = next ? splitGap(source, sourceTokens.ends[item.sourceTo - 1]!, sourceTokens.starts[next.item.sourceFrom]!) : span.end;
       segments[k]!.source = { start: cursor, end: Math.max(cursor, end) };
       cursor = Math.max(cursor, end);
     });

@@ -62,6 +62,12 @@ export function compare(quote: string, source: string, options: CompareOptions =
   const placement = choosePlacement(candidates, fragmentKeys.map((k) => k.length));
   const regions = refineRegions(placement.chosen, parsed, sourceTokens.keys);
 
+  // A source word starts a clause when punctuation or a line break stands before it.
+  const startsClause = (word: number): boolean => {
+    if (word <= 0 || word >= sourceTokens.count) return true;
+    return /[,.;:!?\u2013\u2014)\]\n]/.test(source.slice(sourceTokens.ends[word - 1]!, sourceTokens.starts[word]!));
+  };
+
   // Align each located fragment inside its region.
   const notes: Note[] = [];
   const items: Item[] = [];
@@ -75,7 +81,7 @@ export function compare(quote: string, source: string, options: CompareOptions =
       notes.push({ code: 'fragment-not-found', message: `“${clip(quote.slice(quoteSpan.start, quoteSpan.end))}” is not in the source.`, quote: quoteSpan });
       return { quote: quoteSpan, found: false, source: null };
     }
-    let runs: Run[] | null = alignWords(quoteKeys, fragment.firstToken, fragment.endToken, sourceTokens.keys, region.start, region.end);
+    let runs: Run[] | null = alignWords(quoteKeys, fragment.firstToken, fragment.endToken, sourceTokens.keys, region.start, region.end, startsClause);
     if (!runs) {
       notes.push({ code: 'alignment-gave-up', message: 'This fragment differs from its source too much to align word by word; it is shown as one alteration.', quote: quoteSpan });
       runs = [{ kind: 'removed', sourceFrom: region.start, sourceTo: region.end, quoteFrom: fragment.firstToken, quoteTo: fragment.firstToken },

@@ -152,12 +152,31 @@ function scoreWindow(fragmentKeys: string[], sourceKeys: string[], windowStart: 
     [previous, current] = [current, previous];
   }
   const matched = previous[w]!;
-  // Trim the window to where the matches begin and end.
-  let first = 0;
-  while (first < w && previous[first + 1] === 0) first++;
+  // Trim the window's end to the shortest prefix that keeps every match...
   let last = w;
   while (last > 0 && previous[last - 1] === matched) last--;
+  // ...and its start to the shortest suffix of that, so a stray early match of a common
+  // word ("of the") does not pull the placement backwards.
+  const first = last - shortestSuffixKeeping(fragmentKeys, sourceKeys, windowStart, windowStart + last, matched);
   return { start: windowStart + first, end: windowStart + last, matched, score: matched / m };
+}
+
+/** The length of the shortest suffix of source words [from, to) whose LCS with the fragment is still `matched`. */
+function shortestSuffixKeeping(fragmentKeys: string[], sourceKeys: string[], from: number, to: number, matched: number): number {
+  const m = fragmentKeys.length;
+  const w = to - from;
+  let previous = new Int32Array(w + 1);
+  let current = new Int32Array(w + 1);
+  for (let i = 1; i <= m; i++) {
+    const key = fragmentKeys[m - i];
+    for (let j = 1; j <= w; j++) {
+      current[j] = sourceKeys[to - j] === key ? previous[j - 1]! + 1 : Math.max(previous[j]!, current[j - 1]!);
+    }
+    [previous, current] = [current, previous];
+  }
+  let j = 0;
+  while (j < w && previous[j]! < matched) j++;
+  return j;
 }
 
 /** In-order greedy matching for windows too large for the LCS table: a lower bound of it. */

@@ -165,7 +165,8 @@ export function tokenize(text: string): Tokens {
     const [cls, width] = classAt(text, i, table);
     if (cls === CharClass.Word) {
       const start = i;
-      let plain = true; // only ASCII letters and digits: the key is a slice of the lowered text
+      // only ASCII letters and digits: the key is a slice of the lowered text
+      let plain = text.charCodeAt(i) < 0x80;
       i += width;
       while (i < length) {
         const unit = text.charCodeAt(i);
@@ -241,4 +242,16 @@ export function lowerBound(offsets: Int32Array, offset: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * Where the stretch between two words is cut between them: after its last white space,
+ * so a word keeps its trailing punctuation ("times, ") and the next its opening bracket
+ * or quotation mark ("[absolute", "‘I"). With no white space, all of it stays behind.
+ */
+export function splitGap(text: string, gapStart: number, gapEnd: number): number {
+  for (let i = gapEnd; i > gapStart; i--) {
+    if (/\s/.test(text[i - 1]!)) return i;
+  }
+  return gapEnd;
 }

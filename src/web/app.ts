@@ -114,6 +114,8 @@ function wantsJson(req: express.Request): boolean {
 function errorHandler(production: boolean): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const { status, message } = describeError(err);
+    // pino-http logs the request with this error and its stack (never user text: see logging.ts)
+    if (status >= 500) (res as express.Response & { err?: unknown }).err = err;
     if (status >= 500 && !production) console.error(err);
     if (res.headersSent) return;
     if (wantsJson(req)) {
