@@ -60,6 +60,18 @@ describe('request logs', () => {
     expect(untidy?.req.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('logs our own failures as errors with their stack, while the client sees no stack', async () => {
+    const { logger, lines } = capture();
+    const broken = { ...memoryStore(), list: () => { throw new Error('the disk is on fire'); } };
+    const res = await request(createApp({ store: broken, logger, production: true })).get('/api/cases');
+    expect(res.status).toBe(500);
+    expect(res.text).not.toContain('the disk is on fire');
+    const line = lines.find((l) => (l.req as { path?: string })?.path === '/api/cases') as Record<string, any>;
+    expect(line.level).toBe(50);
+    expect(line.err.message).toBe('the disk is on fire');
+    expect(line.err.stack).toContain('logging.test.ts');
+  });
+
   it('cuts the query string from a path', () => {
     expect(pathOnly('/cases?q=secret')).toBe('/cases');
     expect(pathOnly('/cases')).toBe('/cases');
