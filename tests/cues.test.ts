@@ -156,6 +156,7 @@ describe('a cut in the middle of a sentence', () => {
     ['the quotation stops just before the full stop', 'Before it. ⟦The plan failed⟧. After it.'],
     ['a paragraph break ends a sentence', 'A heading\n\n⟦The plan failed.⟧'],
     ['a verse number is not a word', '6:10 ⟦For the love of money.⟧'],
+    ['a run-in heading ends with a full stop and a dash', '_Organs of perfection_.—⟦To suppose that the eye is absurd.⟧'],
   ])('does not raise it: %s', (_name, template) => {
     expect(codes(template)).not.toContain('mid-sentence-cut');
   });

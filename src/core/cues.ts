@@ -128,6 +128,8 @@ function endsSentenceAt(text: string, i: number): boolean {
   let j = i + 1;
   while (j < text.length && CLOSERS_AFTER_END.test(text[j] as string) && !/\s/.test(text[j] as string)) j++;
   if (j >= text.length) return true;
+  // A run-in heading: "_Organs of extreme perfection_.—To suppose…"
+  if ((text[j] === '—' || text[j] === '–') && /\p{Lu}/u.test(text[j + 1] ?? '')) return true;
   if (!/\s/.test(text[j] as string)) return false;
   while (j < text.length && /\s/.test(text[j] as string)) j++;
   if (j >= text.length) return true;

@@ -18,6 +18,7 @@ import { csrfProtection, securityHeaders } from './security.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeout } from './timeout.js';
 import { authRouter } from './routes/auth.js';
 import { pagesRouter } from './routes/pages.js';
+import { exerciseRouter } from './routes/exercise.js';
 import { exportsRouter } from './routes/exports.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -79,6 +80,7 @@ export function createApp(options: AppOptions): Express {
   // routes: exports
   app.use(exportsRouter());
   // routes: exercise and teacher sheets
+  app.use(exerciseRouter());
   // routes: pages (home, compare form, case pages)
   app.use(pagesRouter());
 

@@ -1,0 +1,374 @@
+/**
+ * Teaching mode: the student's exercise, revealed step by step, and the printable sheets.
+ *
+ *   GET /cases/:slug/exercise[?quotation=N&step=S&projector=1]
+ *       step 1 (the first page): the quotation as printed and who printed it, with prompts
+ *       and answer boxes (kept in the browser's localStorage by public/exercise.js) —
+ *       no word of the source in the HTML; step 2 fills in the marked omissions; step 3
+ *       the silent ones, the insertions and the alterations; step 4 the context before
+ *       and after, with the cues; step 5 (cases with several quotations) the debate view.
+ *       Each step's HTML holds only what has been revealed so far, so the steps work as
+ *       plain links without JavaScript.
+ *   GET /cases/:slug/teacher    notes, questions, teacher's notes, every comparison
+ *   GET /cases/:slug/worksheet  the quotations, the prompts, space to write (no source)
+ *   GET /cases/:slug/answers    what the students should find, quotation by quotation
+ *
+ * Deliberately not here: any comparing (compare() via a cache), the case page and its
+ * teacher's panel (routes/pages.ts), storing answers (they never reach the server).
+ */
+import { Router, type Request } from 'express';
+import MarkdownIt from 'markdown-it';
+import { compare } from '../../core/compare.js';
+import type { Comparison, Cue, Segment } from '../../core/types.js';
+import type { Case, CaseStore, Citation, QuotedBy } from '../../cases/types.js';
+import { UserError } from '../../errors.js';
+import { ComparisonCache } from '../comparison-cache.js';
+import { buildComparisonView, buildDebateView, summarise } from '../comparison-view.js';
+
+const markdown = new MarkdownIt({ html: false, linkify: true });
+
+/** The questions every exercise asks, whatever the case; ids key the answers in localStorage. */
+export const PROMPTS = [
+  { id: 'claim', question: "What is the quoter's claim? What does the quotation make its author say?" },
+  { id: 'gaps', question: 'What might stand in the gaps? Where could words be missing, and what might they say?' },
+  { id: 'check', question: 'What would you need to check before you trust this quotation?' },
+] as const;
+
+export type StepId = 'quotation' | 'marked' | 'silent' | 'context' | 'debate';
+
+export interface Step {
+  id: StepId;
+  /** 1-based, as in ?step= */
+  number: number;
+  title: string;
+  intro: string;
+}
+
+const STEP_TEXTS: Record<StepId, { title: string; intro: string }> = {
+  quotation: {
+    title: 'The quotation',
+    intro: 'Read the quotation as it was printed. Before you see anything else, answer the questions below.',
+  },
+  marked: {
+    title: 'What the ellipses hide',
+    intro: 'Where the quotation shows an ellipsis, here are the words it stands for. Were your guesses right?',
+  },
+  silent: {
+    title: 'What changed without a mark',
+    intro: 'Words left out with no ellipsis, words added, and words changed. None of these was visible in the quotation.',
+  },
+  context: {
+    title: 'Before and after',
+    intro: 'The source around the quotation, and what a teacher would point at. Does the context change what the quoted words mean?',
+  },
+  debate: {
+    title: 'All the quotations together',
+    intro: 'Everyone who quoted this source, side by side: what each kept and what each left out.',
+  },
+};
+
+/** The steps of a case's exercise: four, and a fifth when it has several quotations. */
+export function stepsFor(quotationCount: number): Step[] {
+  const ids: StepId[] = ['quotation', 'marked', 'silent', 'context'];
+  if (quotationCount > 1) ids.push('debate');
+  return ids.map((id, i) => ({ id, number: i + 1, ...STEP_TEXTS[id] }));
+}
+
+/** A piece of the revealed reading of one quotation. Every text is plain (the view escapes it). */
+export interface ReadingPiece {
+  kind: 'kept' | 'plain' | 'cut-marked' | 'cut-silent' | 'inserted-editorial' | 'inserted' | 'altered' | 'context';
+  text: string;
+  /** for 'altered': the source's words */
+  sourceText?: string;
+}
+
+/** Which step first shows a segment's source-side secret: marked cuts at 2, the other changes at 3, context at 4. */
+function revealStepOf(segment: Segment): number {
+  switch (segment.kind) {
+    case 'omission':
+      return segment.marked ? 2 : 3;
+    case 'insertion':
+    case 'alteration':
+      return 3;
+    case 'context-before':
+    case 'context-after':
+      return 4;
+    default:
+      return 2;
+  }
+}
+
+/** A cue is shown from the step that reveals what it talks about. */
+export function cueRevealStep(cue: Cue, segments: Segment[]): number {
+  const segment = cue.segment !== undefined ? segments[cue.segment] : undefined;
+  if (segment?.kind === 'omission') return segment.marked ? 2 : 3;
+  return 4;
+}
+
+/**
+ * The passage as the student sees it at `step` (2 or later): the quoted words, with what
+ * that step reveals filled in and marked. Before its step, a silent omission is simply
+ * absent (as in the quotation) and an insertion or alteration reads as printed, so the
+ * HTML holds no text the student has not been shown yet.
+ */
+export function buildReading(comparison: Comparison, quote: string, source: string, step: number): ReadingPiece[] {
+  const pieces: ReadingPiece[] = [];
+  let cursor = -1;
+  const push = (piece: ReadingPiece): void => {
+    if (piece.text !== '') pieces.push(piece);
+  };
+  const gapBefore = (start: number, allowWords: boolean): void => {
+    if (cursor >= 0 && start > cursor) {
+      const gap = source.slice(cursor, start);
+      // Text between segments is white space or punctuation; words there would be unrevealed source.
+      if (allowWords || !/[\p{L}\p{N}]/u.test(gap)) push({ kind: 'plain', text: gap });
+    }
+  };
+  for (const segment of comparison.segments) {
+    const revealed = step >= revealStepOf(segment);
+    const sourceText = segment.source ? source.slice(segment.source.start, segment.source.end) : '';
+    const quoteText = segment.quote ? quote.slice(segment.quote.start, segment.quote.end) : '';
+    switch (segment.kind) {
+      case 'context-before':
+      case 'context-after':
+        if (!revealed || !segment.source) break;
+        gapBefore(segment.source.start, true);
+        push({ kind: 'context', text: sourceText });
+        cursor = Math.max(cursor, segment.source.end);
+        break;
+      case 'match':
+        if (segment.source) gapBefore(segment.source.start, step >= 4);
+        else if (pieces.length > 0) push({ kind: 'plain', text: ' ' });
+        push({ kind: 'kept', text: segment.source ? sourceText : quoteText });
+        if (segment.source) cursor = Math.max(cursor, segment.source.end);
+        break;
+      case 'omission':
+        if (!segment.source) break;
+        if (revealed) {
+          gapBefore(segment.source.start, step >= 4);
+          push({ kind: segment.marked ? 'cut-marked' : 'cut-silent', text: sourceText });
+        } else if (segment.marked) {
+          push({ kind: 'plain', text: ' … ' });
+        }
+        // An unrevealed silent cut leaves no trace, exactly as in the quotation.
+        cursor = Math.max(cursor, segment.source.end);
+        break;
+      case 'insertion':
+        push(revealed ? { kind: segment.editorial ? 'inserted-editorial' : 'inserted', text: quoteText } : { kind: 'kept', text: quoteText });
+        break;
+      case 'alteration':
+        if (segment.source) gapBefore(segment.source.start, step >= 4);
+        push(revealed ? { kind: 'altered', text: quoteText, sourceText } : { kind: 'kept', text: quoteText });
+        if (segment.source) cursor = Math.max(cursor, segment.source.end);
+        break;
+    }
+  }
+  return pieces;
+}
+
+export interface Findings {
+  markedOmissions: string[];
+  silentOmissions: string[];
+  insertions: Array<{ text: string; editorial: boolean }>;
+  alterations: Array<{ quoteText: string; sourceText: string }>;
+  contextBefore: string;
+  contextAfter: string;
+}
+
+/** Everything a comparison finds, as lists of texts, for the answer sheet. */
+export function listFindings(comparison: Comparison, quote: string, source: string): Findings {
+  const findings: Findings = { markedOmissions: [], silentOmissions: [], insertions: [], alterations: [], contextBefore: '', contextAfter: '' };
+  const sourceOf = (s: Segment): string => (s.source ? source.slice(s.source.start, s.source.end) : '');
+  const quoteOf = (s: Segment): string => (s.quote ? quote.slice(s.quote.start, s.quote.end) : '');
+  for (const segment of comparison.segments) {
+    if (segment.kind === 'omission') (segment.marked ? findings.markedOmissions : findings.silentOmissions).push(sourceOf(segment));
+    else if (segment.kind === 'insertion') findings.insertions.push({ text: quoteOf(segment), editorial: Boolean(segment.editorial) });
+    else if (segment.kind === 'alteration') findings.alterations.push({ quoteText: quoteOf(segment), sourceText: sourceOf(segment) });
+    else if (segment.kind === 'context-before') findings.contextBefore = sourceOf(segment);
+    else if (segment.kind === 'context-after') findings.contextAfter = sourceOf(segment);
+  }
+  return findings;
+}
+
+export function exerciseRouter(): Router {
+  const router = Router();
+  const cache = new ComparisonCache(compare);
+
+  router.get('/cases/:slug/exercise', (req, res) => {
+    const kase = caseOf(req);
+    const steps = stepsFor(kase.quotations.length);
+    const quotationIndex = readIndex(req.query.quotation, 'quotation', kase.quotations.length, 0);
+    const stepNumber = readIndex(req.query.step, 'step', steps.length + 1, 1, 1);
+    const projector = req.query.projector === '1';
+    const step = steps[stepNumber - 1] as Step;
+    const quotation = kase.quotations[quotationIndex] as Case['quotations'][number];
+    const source = kase.source.text;
+    const slugPath = `/cases/${encodeURIComponent(kase.slug)}`;
+    const linkTo = (options: { step?: number; quotation?: number; projector?: boolean }): string => {
+      const query = new URLSearchParams();
+      const q = options.quotation ?? quotationIndex;
+      if (q !== 0) query.set('quotation', String(q));
+      const s = options.step ?? stepNumber;
+      if (s !== 1) query.set('step', String(s));
+      if (options.projector ?? projector) query.set('projector', '1');
+      const text = query.toString();
+      return `${slugPath}/exercise${text ? `?${text}` : ''}`;
+    };
+
+    // Nothing derived from the source is computed for the first page, so none can leak into it.
+    let reveal:
+      | {
+          pieces: ReadingPiece[];
+          cues: Cue[];
+          found: boolean;
+          counts: { marked: number; silent: number; insertions: number; alterations: number };
+          debate?: ReturnType<typeof buildDebateView>;
+        }
+      | undefined;
+    if (stepNumber > 1) {
+      const comparison = cache.compare(quotation.text, source);
+      const pieces = buildReading(comparison, quotation.text, source, Math.min(stepNumber, 4));
+      const cues = comparison.cues.filter((cue) => cueRevealStep(cue, comparison.segments) <= stepNumber);
+      reveal = {
+        pieces,
+        cues,
+        found: comparison.found,
+        counts: {
+          marked: comparison.stats.markedOmissions,
+          silent: comparison.stats.silentOmissions,
+          insertions: comparison.stats.insertions,
+          alterations: comparison.stats.alterations,
+        },
+      };
+      if (step.id === 'debate') {
+        reveal.debate = buildDebateView(
+          kase.quotations.map((q) => ({ quote: q.text, comparison: cache.compare(q.text, source) })),
+          source,
+        );
+      }
+    }
+
+    res.render('exercise/exercise', {
+      title: `Exercise: ${kase.title}`,
+      mainClass: projector ? 'exercise projector' : 'exercise',
+      kase: { slug: kase.slug, title: kase.title, quotationCount: kase.quotations.length },
+      slugPath,
+      attributedTo: formatAttribution(kase.source.citation),
+      quotation: { text: quotation.text, printedBy: formatQuotedBy(quotation.quotedBy), index: quotationIndex, lang: kase.source.citation.language },
+      quotationLabels: kase.quotations.map((q, i) => q.quotedBy?.author || `Quotation ${i + 1}`),
+      steps,
+      step,
+      prompts: PROMPTS,
+      storagePrefix: `elision:exercise:${kase.slug}:${quotationIndex}:`,
+      projector,
+      links: {
+        previous: stepNumber > 1 ? linkTo({ step: stepNumber - 1 }) : undefined,
+        next: stepNumber < steps.length ? linkTo({ step: stepNumber + 1 }) : undefined,
+        projectorToggle: linkTo({ projector: !projector }),
+        stepLinks: steps.map((s) => linkTo({ step: s.number })),
+        quotationLinks: kase.quotations.map((_q, i) => linkTo({ quotation: i, step: 1 })),
+      },
+      reveal,
+    });
+  });
+
+  router.get('/cases/:slug/teacher', (req, res) => {
+    const kase = caseOf(req);
+    const source = kase.source.text;
+    const entries = kase.quotations.map((quotation, i) => {
+      const comparison = cache.compare(quotation.text, source);
+      return {
+        quotation,
+        printedBy: formatQuotedBy(quotation.quotedBy),
+        view: buildComparisonView(comparison, quotation.text, source, { idPrefix: `q${i}-` }),
+      };
+    });
+    res.render('exercise/teacher', {
+      title: `Teacher's sheet: ${kase.title}`,
+      mainClass: 'wide sheet',
+      kase,
+      slugPath: `/cases/${encodeURIComponent(kase.slug)}`,
+      citation: formatAttribution(kase.source.citation),
+      notesHtml: kase.notes ? markdown.render(kase.notes) : '',
+      teacherNotesHtml: kase.teacherNotes ? markdown.render(kase.teacherNotes) : '',
+      entries,
+    });
+  });
+
+  router.get('/cases/:slug/worksheet', (req, res) => {
+    const kase = caseOf(req);
+    res.render('exercise/worksheet', {
+      title: `Worksheet: ${kase.title}`,
+      mainClass: 'sheet',
+      kase: { slug: kase.slug, title: kase.title },
+      slugPath: `/cases/${encodeURIComponent(kase.slug)}`,
+      attributedTo: formatAttribution(kase.source.citation),
+      quotations: kase.quotations.map((q, i) => ({ text: q.text, printedBy: formatQuotedBy(q.quotedBy), label: q.quotedBy?.author || `Quotation ${i + 1}` })),
+      lang: kase.source.citation.language,
+      prompts: PROMPTS,
+    });
+  });
+
+  router.get('/cases/:slug/answers', (req, res) => {
+    const kase = caseOf(req);
+    const source = kase.source.text;
+    const entries = kase.quotations.map((quotation, i) => {
+      const comparison = cache.compare(quotation.text, source);
+      return {
+        label: quotation.quotedBy?.author || `Quotation ${i + 1}`,
+        quotation,
+        printedBy: formatQuotedBy(quotation.quotedBy),
+        found: comparison.found,
+        verdict: summarise(comparison).verdict,
+        stats: comparison.stats,
+        pieces: buildReading(comparison, quotation.text, source, 4),
+        findings: listFindings(comparison, quotation.text, source),
+        cues: comparison.cues,
+      };
+    });
+    res.render('exercise/answers', {
+      title: `Answer sheet: ${kase.title}`,
+      mainClass: 'sheet',
+      kase: { slug: kase.slug, title: kase.title },
+      slugPath: `/cases/${encodeURIComponent(kase.slug)}`,
+      citation: formatAttribution(kase.source.citation),
+      entries,
+    });
+  });
+
+  return router;
+}
+
+function caseOf(req: Request): Case {
+  const store = req.app.locals.store as CaseStore;
+  const slug = String(req.params.slug);
+  const kase = store.get(slug);
+  if (!kase) throw new UserError(`There is no case called “${slug}”.`, 404);
+  return kase;
+}
+
+/**
+ * Reads a small whole number from the query: absent → `fallback`; anything else that is
+ * not a whole number in [min, limit) is a clear 400.
+ */
+function readIndex(raw: unknown, name: string, limit: number, fallback: number, min = 0): number {
+  if (raw === undefined || raw === '') return fallback;
+  const valid = typeof raw === 'string' && /^\d{1,4}$/.test(raw) && Number(raw) >= min && Number(raw) < limit;
+  if (!valid) {
+    const range = limit - 1 === min ? `${min}` : `${min} to ${limit - 1}`;
+    throw new UserError(`“${name}” must be a whole number from ${range} for this case.`);
+  }
+  return Number(raw);
+}
+
+/** "Robert Service, Stalin: A Biography (2004)": who the quotation is attributed to — author, work and year, never the source's text or notes. */
+export function formatAttribution(citation: Citation): string {
+  const head = [citation.author, citation.work].filter(Boolean).join(', ');
+  const year = citation.year ? ` (${citation.year})` : '';
+  return `${head}${year}`.trim();
+}
+
+export function formatQuotedBy(quotedBy: QuotedBy | undefined): string {
+  const parts = [quotedBy?.author, quotedBy?.work, quotedBy?.date, quotedBy?.page ? `p. ${quotedBy.page}` : undefined].filter(Boolean);
+  return parts.join(', ');
+}
