@@ -144,13 +144,14 @@
         if (!other) return;
         var a = badge.getBoundingClientRect();
         var b = other.getBoundingClientRect();
-        var x1 = quoteBox.right - box.left + 4;
+        // From the quotation column's edge to the source column's: never across the text.
+        var x1 = quoteBox.right - box.left + 2;
         var y1 = a.top + a.height / 2 - box.top;
-        var x2 = b.left - box.left - 4;
+        var x2 = sourceBox.left - box.left - 2;
         var y2 = b.top + b.height / 2 - box.top;
         var path = document.createElementNS(SVG, 'path');
         var mid = (x1 + x2) / 2;
-        path.setAttribute('d', 'M' + (a.right - box.left + 2) + ' ' + y1 + ' L' + x1 + ' ' + y1 + ' C' + mid + ' ' + y1 + ' ' + mid + ' ' + y2 + ' ' + x2 + ' ' + y2 + ' L' + (b.left - box.left - 1) + ' ' + y2);
+        path.setAttribute('d', 'M' + x1 + ' ' + y1 + ' C' + mid + ' ' + y1 + ' ' + mid + ' ' + y2 + ' ' + x2 + ' ' + y2);
         path.setAttribute('data-fragment', badge.textContent.replace(/\D/g, ''));
         svg.appendChild(path);
       });

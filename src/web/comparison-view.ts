@@ -198,8 +198,14 @@ export function buildComparisonView(
     pendingDifferences.push({ order: currentOrder, difference });
   };
 
+  const unfoundSpans = comparison.fragments.filter((f) => !f.found).map((f) => f.quote);
+  const withinUnfound = (span: Span | undefined): boolean =>
+    span !== undefined && unfoundSpans.some((u) => span.start >= u.start && span.end <= u.end);
+
   comparison.segments.forEach((segment, index) => {
     currentOrder = index;
+    // An unfound fragment is one difference, "not found"; whatever else the engine says of its words would only repeat it.
+    if (withinUnfound(segment.quote) && !segment.source) return;
     const fragment = segment.fragment === undefined ? undefined : segment.fragment + 1;
     const quoteText = segment.quote ? slice(quote, segment.quote) : undefined;
     const sourceText = segment.source ? slice(source, segment.source) : undefined;
