@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/web/app.js';
 import { openCaseStore } from '../src/store/case-store.js';
 import type { CaseInput, CaseStore } from '../src/cases/types.js';
+import { csrfToken } from './helpers/csrf.js';
 
 let dir: string;
 let store: CaseStore;
@@ -416,5 +417,38 @@ describe('downloading and importing', () => {
     const res = await request(app).post('/cases/import').attach('file', Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { filename: 'bad.json', contentType: 'application/json' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('The file &#34;bad.json&#34; is not UTF-8 text.');
+  });
+});
+
+describe('with CSRF protection on, as the server runs', () => {
+  let protectedApp: Express;
+  beforeEach(() => {
+    protectedApp = createApp({ store });
+  });
+
+  it('accepts the new-case form with the token its page carries, and refuses it without (403)', async () => {
+    const agent = request.agent(protectedApp);
+    const token = await csrfToken(agent, '/cases/new');
+    const refused = await agent.post('/cases').type('form').send(newCaseForm());
+    expect(refused.status).toBe(403);
+    expect(store.list()).toEqual([]);
+    const accepted = await agent.post('/cases').type('form').send({ ...newCaseForm(), _csrf: token });
+    expect(accepted.status).toBe(303);
+    expect(store.list()).toHaveLength(1);
+  });
+
+  it('accepts a file upload whose token is in the form address, as the import page writes it', async () => {
+    const agent = request.agent(protectedApp);
+    const page = await agent.get('/cases/import');
+    const action = /action="(\/cases\/import\?_csrf=[^"]+)" enctype="multipart\/form-data"/.exec(page.text)?.[1];
+    expect(action).toBeDefined();
+    const res = await agent.post(action!.replace(/&amp;/g, '&')).attach('file', Buffer.from(JSON.stringify(sample())), { filename: 'case.json', contentType: 'application/json' });
+    expect(res.status).toBe(303);
+    expect(store.list().map((c) => c.title)).toEqual(['Pride before a fall']);
+  });
+
+  it('lets the JSON API through without a token', async () => {
+    const res = await request(protectedApp).post('/api/cases').set('Content-Type', 'application/json').send(JSON.stringify(sample()));
+    expect(res.status).toBe(201);
   });
 });
