@@ -115,7 +115,7 @@ export function formatQuotedBy(quotedBy: QuotedBy | undefined): string {
   let line = 'Quoted';
   if (author) line += ` by ${author}`;
   if (work) line += ` in ${work}`;
-  if (rest.length > 0) line += `${author || work ? ',' : ''} ${rest.join(', ')}`;
+  if (rest.length > 0) line += `${author || work ? ',' : ':'} ${rest.join(', ')}`;
   return /[.?!]$/.test(line) ? line : `${line}.`;
 }
 

@@ -93,12 +93,41 @@ export function readQuotation(input: Pick<ExportInput, 'comparison' | 'quote' | 
     else pieces.push({ kind: 'alteration', text, segmentIndex, sourceText: slice(source, segment.source) });
   });
   emitGap(quote.length);
+  keepBracketsWithInsertions(pieces);
   // White space around the whole quotation (a file's final newline) is nobody's reading.
   const first = pieces[0];
   if (first?.kind === 'text') first.text = first.text.trimStart();
   const last = pieces[pieces.length - 1];
   if (last?.kind === 'text') last.text = last.text.trimEnd();
   return pieces.filter((piece) => piece.kind !== 'text' || piece.text !== '');
+}
+
+/**
+ * An editorial insertion is its brackets and what they hold. When a neighbouring piece
+ * ends with the opening "[" or starts with the closing "]" (a segment boundary drawn a
+ * character off), the bracket moves into the insertion, so every format wraps the whole
+ * "[as the]". Pieces still cover every character once.
+ */
+function keepBracketsWithInsertions(pieces: QuotePiece[]): void {
+  pieces.forEach((piece, i) => {
+    if (piece.kind !== 'insertion' || !piece.editorial) return;
+    const before = pieces[i - 1];
+    if (!/^\s*\[/.test(piece.text) && before && (before.kind === 'text' || before.kind === 'match')) {
+      const open = /\[\s*$/.exec(before.text);
+      if (open) {
+        before.text = before.text.slice(0, open.index);
+        piece.text = open[0] + piece.text;
+      }
+    }
+    const after = pieces[i + 1];
+    if (!/\]\s*$/.test(piece.text) && after && (after.kind === 'text' || after.kind === 'match')) {
+      const close = /^\s*\]/.exec(after.text);
+      if (close) {
+        after.text = after.text.slice(close[0].length);
+        piece.text += close[0];
+      }
+    }
+  });
 }
 
 /**

@@ -14,9 +14,9 @@ import type { CaseExportInput, ExportInput } from './types.js';
 
 export const CUT_MARK = '[...]';
 
+/** "[as the]", "as the", and a half-bracketed "as the]" all print as "[as the]". */
 function bracketed(text: string): string {
-  const trimmed = text.trim();
-  return /^\[[\s\S]*\]$/.test(trimmed) ? trimmed : `[${trimmed}]`;
+  return `[${text.trim().replace(/^\[\s*/, '').replace(/\s*\]$/, '')}]`;
 }
 
 /**
