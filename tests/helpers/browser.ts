@@ -1,0 +1,76 @@
+/**
+ * Browser-test plumbing: the real app on an ephemeral port with a real SQLite store in
+ * a temp folder (built-in cases imported), and Debian's Chromium driven by
+ * playwright-core with a fresh profile. Nothing here asserts; tests/browser.test.ts does.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { CaseStore } from '../../src/cases/types.js';
+import { openCaseStore } from '../../src/store/case-store.js';
+import { importBuiltInCases } from '../../src/store/import-built-in.js';
+import { createApp } from '../../src/web/app.js';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+
+export interface RunningApp {
+  baseUrl: string;
+  store: CaseStore;
+  close(): Promise<void>;
+}
+
+/** The real app on 127.0.0.1:0 with the built-in cases from data/cases/. */
+export async function startApp(): Promise<RunningApp> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'elision-browser-'));
+  const store = openCaseStore(path.join(dir, 'elision.db'));
+  importBuiltInCases(store, path.resolve('data/cases'));
+  const app = createApp({ store });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    store,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RunningBrowser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export type BrowserOptions = Omit<NonNullable<Parameters<typeof chromium.launchPersistentContext>[1]>, 'executablePath' | 'args'>;
+
+/**
+ * Chromium with a fresh user-data folder (mkdtemp), removed on close. Playwright takes
+ * the folder only through a persistent context, so each call is one context: pass
+ * the viewport or colour scheme the test needs.
+ */
+export async function startBrowser(options: BrowserOptions = {}): Promise<RunningBrowser> {
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'elision-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    ...options,
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
