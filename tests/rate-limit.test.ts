@@ -46,6 +46,16 @@ describe('rate limit on the API and the compare form', () => {
     expect(res.text).toContain('<link rel="stylesheet" href="/static/elision.css">');
   });
 
+  it('counts exports of a pasted pair and PDF exports, which start a browser, but not other exports', async () => {
+    const limited = app(1);
+    await request(limited).post('/compare/export').type('form').send({ quote: 'a', source: 'a b', format: 'md' });
+    expect((await request(limited).post('/compare/export').type('form').send({})).status).toBe(429);
+    const pdf = app(1);
+    await request(pdf).get('/cases/x/export?format=pdf');
+    expect((await request(pdf).get('/cases/x/export?format=pdf')).status).toBe(429);
+    expect((await request(pdf).get('/cases/x/export?format=json')).status).not.toBe(429);
+  });
+
   it('never counts pages, static files or the health check', async () => {
     const limited = app(1);
     for (let i = 0; i < 5; i++) {

@@ -1,8 +1,9 @@
 /**
  * Per-client request limits (express-rate-limit 8, in memory).
  *
- * `apiAndCompareLimit` counts /api/* and POST /compare — the requests that run the
- * engine or write to the store — against ELISION_RATE_LIMIT per minute per client
+ * `apiAndCompareLimit` counts /api/*, POST /compare and its exports, and PDF exports —
+ * the requests that run the engine on pasted text, write to the store or start a
+ * browser — against ELISION_RATE_LIMIT per minute per client
  * (IPv6 clients are grouped by /56, as the library does by default). Pages, static files
  * and the health check are not counted: they are cheap, and a class of thirty behind
  * one school address must still be able to read.
@@ -27,8 +28,14 @@ export function parseRateLimit(value: string | undefined): number {
   return perMinute;
 }
 
+/**
+ * The API, the compare form and its exports (POST /compare/export), and PDF exports,
+ * each of which starts a headless browser.
+ */
 function isLimited(req: Request): boolean {
-  return req.path.startsWith('/api/') || (req.method === 'POST' && req.path === '/compare');
+  if (req.path.startsWith('/api/')) return true;
+  if (req.method === 'POST' && (req.path === '/compare' || req.path.startsWith('/compare/'))) return true;
+  return req.path.endsWith('/export') && req.query.format === 'pdf';
 }
 
 /** Limits /api/* and POST /compare to `perMinute` requests per client; 0 lets everything through. */
