@@ -11,7 +11,7 @@
 import { alignWords, type Run } from './align.js';
 import { clip, countStats, itemNotes, itemsFromRuns, itemsToSegments, type Item } from './classify.js';
 import { findCues } from './cues.js';
-import { choosePlacement, findCandidates, positionsOfKeys, prepareSource, slackFor, type Candidate, type PreparedSource } from './locate.js';
+import { choosePlacement, findCandidates, isConvincing, positionsOfKeys, prepareSource, slackFor, type Candidate, type PreparedSource } from './locate.js';
 import { parseQuotation, type ParsedQuotation } from './quotation.js';
 import { contextEnd, contextStart, crossesSentenceEnd } from './sentences.js';
 import type { CompareOptions, Comparison, Confidence, Fragment, Note, Span } from './types.js';
@@ -57,10 +57,6 @@ export function compare(quote: string, source: string, options: CompareOptions =
   const quoteKeys = parsed.tokens.keys;
 
   const positions = positionsOfKeys(prepared, new Set(quoteKeys));
-  const fragmentKeys = parsed.fragments.map((f) => quoteKeys.slice(f.firstToken, f.endToken));
-  const candidates = fragmentKeys.map((keys) => findCandidates(keys, sourceTokens.keys, positions));
-  const placement = choosePlacement(candidates, fragmentKeys.map((k) => k.length));
-  const regions = refineRegions(placement.chosen, parsed, sourceTokens.keys);
 
   // A source word starts a clause when punctuation or a line break stands before it.
   const startsClause = (word: number): boolean => {
@@ -68,57 +64,72 @@ export function compare(quote: string, source: string, options: CompareOptions =
     return /[,.;:!?\u2013\u2014)\]\n]/.test(source.slice(sourceTokens.ends[word - 1]!, sourceTokens.starts[word]!));
   };
 
-  // Align each located fragment inside its region.
+  // Pieces start as the fragments; a fragment that silently joins distant passages is
+  // split where its words stop matching, and each piece is placed on its own.
+  let pieces: Piece[] = parsed.fragments.map((f, index) => ({ fragment: index, firstToken: f.firstToken, endToken: f.endToken }));
+  let located = locatePieces(pieces, quoteKeys, sourceTokens.keys, positions);
+  for (let round = 0; round < MAX_SPLIT_ROUNDS; round++) {
+    const split = splitSilentJoins(pieces, located, quoteKeys, sourceTokens.keys, positions, startsClause);
+    if (split === pieces) break;
+    pieces = split;
+    located = locatePieces(pieces, quoteKeys, sourceTokens.keys, positions);
+  }
+
   const notes: Note[] = [];
-  const items: Item[] = [];
-  const itemsOfFragment: Item[][] = [];
-  const fragments: Fragment[] = parsed.fragments.map((fragment, f) => {
-    const region = regions[f];
-    const quoteSpan = fragment.span;
+  const itemsOfPiece: Item[][] = pieces.map((piece, p) => {
+    const region = located.regions[p];
     if (!region) {
-      const item: Item = { kind: 'insertion', fragment: f, quoteFrom: fragment.firstToken, quoteTo: fragment.endToken, sourceFrom: 0, sourceTo: 0, editorial: false };
-      itemsOfFragment.push([item]);
-      notes.push({ code: 'fragment-not-found', message: `“${clip(quote.slice(quoteSpan.start, quoteSpan.end))}” is not in the source.`, quote: quoteSpan });
-      return { quote: quoteSpan, found: false, source: null };
+      return [{ kind: 'insertion', fragment: piece.fragment, quoteFrom: piece.firstToken, quoteTo: piece.endToken, sourceFrom: 0, sourceTo: 0, editorial: false }];
     }
-    let runs: Run[] | null = alignWords(quoteKeys, fragment.firstToken, fragment.endToken, sourceTokens.keys, region.start, region.end, startsClause);
+    let runs: Run[] | null = alignWords(quoteKeys, piece.firstToken, piece.endToken, sourceTokens.keys, region.start, region.end, startsClause);
     if (!runs) {
-      notes.push({ code: 'alignment-gave-up', message: 'This fragment differs from its source too much to align word by word; it is shown as one alteration.', quote: quoteSpan });
-      runs = [{ kind: 'removed', sourceFrom: region.start, sourceTo: region.end, quoteFrom: fragment.firstToken, quoteTo: fragment.firstToken },
-        { kind: 'added', sourceFrom: region.end, sourceTo: region.end, quoteFrom: fragment.firstToken, quoteTo: fragment.endToken }];
+      const quoteSpan = { start: parsed.tokens.starts[piece.firstToken]!, end: parsed.tokens.ends[piece.endToken - 1]! };
+      notes.push({ code: 'alignment-gave-up', message: 'This passage differs from its source too much to align word by word; it is shown as one alteration.', quote: quoteSpan });
+      runs = [{ kind: 'removed', sourceFrom: region.start, sourceTo: region.end, quoteFrom: piece.firstToken, quoteTo: piece.firstToken },
+        { kind: 'added', sourceFrom: region.end, sourceTo: region.end, quoteFrom: piece.firstToken, quoteTo: piece.endToken }];
     }
-    const fragmentItems = itemsFromRuns(runs, f, parsed);
-    itemsOfFragment.push(fragmentItems);
-    return describeFragment(quote, source, quoteSpan, fragmentItems, sourceTokens, fragment.endToken - fragment.firstToken);
+    return itemsFromRuns(runs, piece.fragment, parsed);
   });
 
-  // Source order of the located fragments; gaps between them are the cuts.
-  const located = fragments
-    .map((fragment, f) => ({ fragment, f, range: sourceWordRange(itemsOfFragment[f]!) }))
-    .filter((x): x is { fragment: Fragment; f: number; range: { from: number; to: number } } => x.fragment.found && x.range !== null);
+  const fragments: Fragment[] = parsed.fragments.map((fragment, f) => {
+    const fragmentItems = pieces.flatMap((piece, p) => (piece.fragment === f ? itemsOfPiece[p]! : []));
+    const described = describeFragment(quote, source, fragment.span, fragmentItems, sourceTokens, fragment.endToken - fragment.firstToken);
+    if (!described.found) {
+      notes.push({ code: 'fragment-not-found', message: `“${clip(quote.slice(fragment.span.start, fragment.span.end))}” is not in the source.`, quote: fragment.span });
+    }
+    return described;
+  });
+
+  // Source order of the located pieces; the gaps between them are the cuts.
+  const placed = pieces
+    .map((piece, p) => ({ piece, p, range: sourceWordRange(itemsOfPiece[p]!) }))
+    .filter((x): x is { piece: Piece; p: number; range: { from: number; to: number } } => x.range !== null);
   let reordered = false;
-  for (let k = 1; k < located.length; k++) {
-    if (located[k]!.range.from < located[k - 1]!.range.to) reordered = true;
+  for (let k = 1; k < placed.length; k++) {
+    if (placed[k]!.range.from < placed[k - 1]!.range.to) reordered = true;
   }
-  const bySource = located.slice().sort((a, b) => a.range.from - b.range.from);
-  const gapAfterFragment = new Map<number, Item>();
+  const bySource = placed.slice().sort((a, b) => a.range.from - b.range.from);
+  const gapAfterPiece = new Map<number, Item>();
   for (let k = 1; k < bySource.length; k++) {
     const left = bySource[k - 1]!;
     const right = bySource[k]!;
-    const leftFragment = parsed.fragments[left.f]!;
-    const mark = leftFragment.markAfter;
+    const leftFragment = parsed.fragments[left.piece.fragment]!;
+    // the quoter's mark between these two pieces: none inside one fragment (a silent join)
+    const lastPieceOfFragment = !pieces.some((other, p) => p > left.p && other.fragment === left.piece.fragment);
+    const mark = lastPieceOfFragment ? leftFragment.markAfter : null;
+    const adjacentInQuote = right.p === left.p + 1 || pieces.slice(left.p + 1, right.p).every((between) => located.regions[pieces.indexOf(between)] === null);
     const gapFrom = left.range.to;
     const gapTo = right.range.from;
     const gapCharsFrom = sourceTokens.ends[gapFrom - 1]!;
     const gapCharsTo = sourceTokens.starts[gapTo]!;
     if (gapTo > gapFrom) {
-      const marked = mark !== null && (left.f + 1 === right.f || reordered);
-      gapAfterFragment.set(left.f, { kind: 'omission', quoteFrom: 0, quoteTo: 0, sourceFrom: gapFrom, sourceTo: gapTo, marked });
+      const marked = mark !== null && (adjacentInQuote || reordered);
+      gapAfterPiece.set(left.p, { kind: 'omission', quoteFrom: 0, quoteTo: 0, sourceFrom: gapFrom, sourceTo: gapTo, marked });
       if (marked && mark && mark.dots === 3 && !mark.bracketed && crossesSentenceEnd(source, gapCharsFrom, gapCharsTo)
         && !/[.!?]\s*$/.test(quote.slice(leftFragment.span.end - 1, mark.start))) {
         notes.push({ code: 'three-dot-sentence-cut', message: 'This cut crosses the end of a sentence; the convention marks that with four dots (a full stop and an ellipsis).', quote: { start: mark.start, end: mark.end } });
       }
-    } else if (mark && left.f + 1 === right.f) {
+    } else if (mark && right.p === left.p + 1) {
       const between = source.slice(gapCharsFrom, gapCharsTo);
       if (/\.\s?\.\s?\.|\u2026/.test(between)) {
         notes.push({ code: 'source-ellipsis', message: 'The source itself has an ellipsis here; the quotation cuts nothing at this point.', quote: { start: mark.start, end: mark.end } });
@@ -128,12 +139,13 @@ export function compare(quote: string, source: string, options: CompareOptions =
     }
   }
 
-  // Reading order: each fragment's items, the cut that follows it in the source after it.
-  for (let f = 0; f < fragments.length; f++) {
-    items.push(...itemsOfFragment[f]!);
-    const gap = gapAfterFragment.get(f);
+  // Reading order: each piece's items, then the cut that follows it in the source.
+  const items: Item[] = [];
+  pieces.forEach((_piece, p) => {
+    items.push(...itemsOfPiece[p]!);
+    const gap = gapAfterPiece.get(p);
     if (gap) items.push(gap);
-  }
+  });
 
   const span = spanOf(items, sourceTokens);
   const segments = itemsToSegments(items, quote, parsed.tokens, parsed.fragments.map((f) => f.span), source, sourceTokens, span);
@@ -143,13 +155,16 @@ export function compare(quote: string, source: string, options: CompareOptions =
     notes.push({ code: 'reordered', message: 'The quotation joins passages in an order other than the source’s.' });
   }
   fragments.forEach((fragment, f) => {
-    const alternatives = placement.alternatives[f]!
-      .map((c) => candidateSpan(c, sourceTokens))
-      .filter((s) => fragment.source && (s.end <= fragment.source.start || s.start >= fragment.source.end));
-    if (fragment.found && alternatives.length > 0 && placement.chosen[f]) {
-      fragment.alternatives = alternatives.map((s, k) => ({ source: s, score: placement.alternatives[f]![k]!.score }));
-      notes.push({ code: 'ambiguous-placement', message: `This fragment also stands elsewhere in the source (${alternatives.length} more place${alternatives.length > 1 ? 's' : ''}); it is placed where it fits its neighbours.`, quote: fragment.quote });
-    }
+    // alternatives are told for a fragment placed as one piece
+    const onlyPiece = pieces.filter((piece) => piece.fragment === f);
+    if (!fragment.found || !fragment.source || onlyPiece.length !== 1) return;
+    const p = pieces.indexOf(onlyPiece[0]!);
+    const elsewhere = located.placement.alternatives[p]!
+      .map((c) => ({ source: candidateSpan(c, sourceTokens), score: c.score }))
+      .filter((a) => a.source.end <= fragment.source!.start || a.source.start >= fragment.source!.end);
+    if (elsewhere.length === 0) return;
+    fragment.alternatives = elsewhere;
+    notes.push({ code: 'ambiguous-placement', message: `This fragment also stands elsewhere in the source (${elsewhere.length} more place${elsewhere.length > 1 ? 's' : ''}); it is placed where it fits its neighbours.`, quote: fragment.quote });
   });
 
   if (span) {
@@ -173,24 +188,93 @@ export function compare(quote: string, source: string, options: CompareOptions =
   };
 }
 
+/** A stretch of a fragment placed on its own: the whole fragment, or part of one that silently joins passages. */
+interface Piece {
+  fragment: number;
+  firstToken: number;
+  endToken: number;
+}
+
+const MAX_SPLIT_ROUNDS = 4;
+const MIN_SPLIT_WORDS = 3;
+
+interface Located {
+  candidates: Candidate[][];
+  placement: ReturnType<typeof choosePlacement>;
+  regions: Array<{ start: number; end: number } | null>;
+}
+
+function locatePieces(pieces: Piece[], quoteKeys: string[], sourceKeys: string[], positions: Map<string, number[]>): Located {
+  const keys = pieces.map((piece) => quoteKeys.slice(piece.firstToken, piece.endToken));
+  const candidates = keys.map((k) => findCandidates(k, sourceKeys, positions));
+  const placement = choosePlacement(candidates, keys.map((k) => k.length));
+  return { candidates, placement, regions: widenRegions(placement.chosen, pieces, sourceKeys.length) };
+}
+
+/**
+ * Where a piece's alignment leaves three or more of its own words unmatched at
+ * an edge, and those words stand convincingly somewhere else in the source, the piece
+ * is split there: the quoter joined two passages without an ellipsis. Returns the same
+ * array when nothing splits.
+ */
+function splitSilentJoins(
+  pieces: Piece[], located: Located, quoteKeys: string[],
+  sourceKeys: string[], positions: Map<string, number[]>, startsClause: (word: number) => boolean,
+): Piece[] {
+  const out: Piece[] = [];
+  let changed = false;
+  pieces.forEach((piece, p) => {
+    // an unplaced piece is tried against its best partial match: it may be two passages
+    const best = located.candidates[p]![0];
+    const region = located.regions[p]
+      ?? (best && best.matched >= MIN_SPLIT_WORDS ? { start: best.start, end: best.end } : null);
+    const runs = region ? alignWords(quoteKeys, piece.firstToken, piece.endToken, sourceKeys, region.start, region.end, startsClause) : null;
+    const equalRuns = runs?.filter((r) => r.kind === 'equal') ?? [];
+    if (equalRuns.length === 0) {
+      out.push(piece);
+      return;
+    }
+    const matchedFrom = equalRuns[0]!.quoteFrom;
+    const matchedTo = equalRuns[equalRuns.length - 1]!.quoteTo;
+    const standsElsewhere = (from: number, to: number) => {
+      const own = quoteKeys.slice(from, to).filter((k) => !k.startsWith('['));
+      if (own.length < MIN_SPLIT_WORDS) return false;
+      return findCandidates(quoteKeys.slice(from, to), sourceKeys, positions).some((c) => isConvincing(c, to - from));
+    };
+    const cuts: number[] = [];
+    if (matchedFrom - piece.firstToken >= MIN_SPLIT_WORDS && standsElsewhere(piece.firstToken, matchedFrom)) cuts.push(matchedFrom);
+    if (piece.endToken - matchedTo >= MIN_SPLIT_WORDS && standsElsewhere(matchedTo, piece.endToken)) cuts.push(matchedTo);
+    if (cuts.length === 0) {
+      out.push(piece);
+      return;
+    }
+    changed = true;
+    let from = piece.firstToken;
+    for (const cut of [...cuts, piece.endToken]) {
+      out.push({ fragment: piece.fragment, firstToken: from, endToken: cut });
+      from = cut;
+    }
+  });
+  return changed ? out : pieces;
+}
+
 /**
  * Widens each chosen candidate by a couple of words so edge words the quoter changed
  * can pair up as alterations, without reaching into a neighbour's region.
  */
-function refineRegions(chosen: Array<Candidate | null>, parsed: ParsedQuotation, sourceKeys: string[]): Array<{ start: number; end: number } | null> {
+function widenRegions(chosen: Array<Candidate | null>, pieces: Piece[], sourceLength: number): Array<{ start: number; end: number } | null> {
   const order = chosen
-    .map((c, f) => ({ c, f }))
-    .filter((x): x is { c: Candidate; f: number } => x.c !== null)
+    .map((c, p) => ({ c, p }))
+    .filter((x): x is { c: Candidate; p: number } => x.c !== null)
     .sort((a, b) => a.c.start - b.c.start);
   const regions: Array<{ start: number; end: number } | null> = chosen.map(() => null);
-  order.forEach(({ c, f }, k) => {
-    const fragment = parsed.fragments[f]!;
-    const words = fragment.endToken - fragment.firstToken;
-    const unmatched = words - c.matched;
-    const widen = Math.min(slackFor(words), unmatched + 1);
+  order.forEach(({ c, p }, k) => {
+    const piece = pieces[p]!;
+    const words = piece.endToken - piece.firstToken;
+    const widen = Math.min(slackFor(words), words - c.matched + 1);
     const floor = k > 0 ? order[k - 1]!.c.end : 0;
-    const ceiling = k < order.length - 1 ? order[k + 1]!.c.start : sourceKeys.length;
-    regions[f] = { start: Math.max(floor, Math.min(c.start, c.start - widen)), end: Math.min(ceiling, Math.max(c.end, c.end + widen)) };
+    const ceiling = k < order.length - 1 ? order[k + 1]!.c.start : sourceLength;
+    regions[p] = { start: Math.max(floor, Math.min(c.start, c.start - widen)), end: Math.min(ceiling, Math.max(c.end, c.end + widen)) };
   });
   return regions;
 }
