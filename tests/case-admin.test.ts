@@ -452,3 +452,22 @@ describe('with CSRF protection on, as the server runs', () => {
     expect(res.status).toBe(201);
   });
 });
+
+describe('with editing protected by an admin token', () => {
+  it('offers no editing links to a browser that is not logged in, and a login link instead', async () => {
+    store.create(sample(), 'pride');
+    const res = await request(createApp({ store, csrf: false, adminToken: 'secret-token' })).get('/cases');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('href="/cases/pride"');
+    expect(res.text).toContain('href="/cases/pride/case.json"');
+    expect(res.text).not.toMatch(/href="\/cases\/(new|import|pride\/edit|pride\/delete)"/);
+    expect(res.text).toContain('href="/login?next=%2Fcases"');
+  });
+
+  it('offers them to a caller that carries the token', async () => {
+    store.create(sample(), 'pride');
+    const res = await request(createApp({ store, csrf: false, adminToken: 'secret-token' })).get('/cases').set('Authorization', 'Bearer secret-token');
+    expect(res.text).toContain('href="/cases/pride/edit"');
+    expect(res.text).toContain('href="/cases/new"');
+  });
+});
