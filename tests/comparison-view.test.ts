@@ -68,6 +68,9 @@ describe('buildComparisonView', () => {
       if (run.id) expect(run.id.startsWith('x-')).toBe(true);
       if (run.counterpart) expect(ids.has(run.counterpart), `${run.kind} → ${run.counterpart}`).toBe(true);
     }
+    const linkedCues = view.cues.filter((cue) => cue.href);
+    expect(linkedCues.length).toBeGreaterThan(0);
+    for (const cue of linkedCues) expect(ids.has(cue.href!.slice(1))).toBe(true);
   });
 
   it('numbers the differences in reading order and puts each number on a focusable run', () => {

@@ -11,7 +11,7 @@
  * so gaps (ellipsis marks, white space between segments), overlaps and reordered
  * fragments all render as text in its own order, each character exactly once.
  */
-import type { Comparison, Segment, Span, Stats } from '../core/types.js';
+import type { Comparison, Cue, Segment, Span, Stats } from '../core/types.js';
 
 export type SourceMode = 'region' | 'whole';
 
@@ -132,7 +132,8 @@ export interface ComparisonView {
   sourceCutAfter: boolean;
   summary: SummaryView;
   notes: Comparison['notes'];
-  cues: Comparison['cues'];
+  /** the comparison's cues, each with a link to the run it concerns when there is one */
+  cues: Array<Cue & { href?: string }>;
 }
 
 /** Sources longer than this (UTF-16 units) get a density strip down their column. */
@@ -301,7 +302,7 @@ export function buildComparisonView(
     sourceCutAfter: region.end < source.length,
     summary: summarise(comparison),
     notes: comparison.notes ?? [],
-    cues: comparison.cues ?? [],
+    cues: (comparison.cues ?? []).map((cue) => ({ ...cue, href: cueTarget(cue, comparison, [...quoteRuns, ...sourceRuns], ids) })),
   };
 }
 
@@ -504,6 +505,16 @@ function stripMarks(comparison: Comparison, sourceLength: number, ids: IdScheme)
     marks.push({ kind, top, height: Math.max(4, scale(segment.source.end) - top), href: `#${ids.source(index)}`, label });
   });
   return marks;
+}
+
+/** The run a cue is about: its segment's source side (or quotation side), if that run is shown. */
+function cueTarget(cue: Cue, comparison: Comparison, runs: Run[], ids: IdScheme): string | undefined {
+  if (cue.segment === undefined) return undefined;
+  const segment = comparison.segments[cue.segment];
+  if (!segment) return undefined;
+  const candidates = [ids.source(cue.segment), ids.quote(cue.segment)];
+  const shown = candidates.find((id) => runs.some((r) => r.id === id));
+  return shown ? `#${shown}` : undefined;
 }
 
 function collapseForDifferences(runs: Run[]): Run[] {
