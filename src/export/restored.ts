@@ -9,7 +9,7 @@
  * word returns (unless the quoter bracketed the change, which is an editor's right).
  */
 import type { Segment, Span } from '../core/types.js';
-import { formatChicago } from './citation.js';
+import { formatChicago, formatQuotedBy } from './citation.js';
 import type { CaseExportInput, ExportInput } from './types.js';
 
 export const CUT_MARK = '[...]';
@@ -58,9 +58,12 @@ export function restoreQuotation(input: Pick<ExportInput, 'comparison' | 'quote'
     sourceCursor = Math.max(sourceCursor, segment.source.end);
   }
   if (span.end > sourceCursor) out += source.slice(sourceCursor, span.end);
-  // The span ends at the last quoted word; the full stop or closing quotation mark right
-  // after it belongs to the sentence a critic prints.
-  out += /^[.,;:!?…’”"')\]]*/u.exec(source.slice(Math.max(span.end, sourceCursor)))![0];
+  // The span ends at the last quoted word. When the quotation ends a sentence, the full stop
+  // or closing quotation mark right after that word in the source ends the restored one too.
+  const quoteEnd = quote.trimEnd();
+  if (/[.!?’”"')\]]$/.test(quoteEnd) && !/(\.\s?\.\s?\.|…|\[\s*(…|\.\.\.)\s*\])$/.test(quoteEnd)) {
+    out += /^[.!?’”"')\]]*/u.exec(source.slice(Math.max(span.end, sourceCursor)))![0];
+  }
   // Cut marks and insertions were padded with spaces on both sides; tidy the padding.
   return out
     .replace(/[ \t]{2,}/g, ' ')
@@ -111,6 +114,9 @@ export function renderRestored(input: ExportInput): string {
 /** Every quotation of a case restored, one after the other. */
 export function renderCaseRestored(input: CaseExportInput): string {
   return `${input.items
-    .map((item, i) => `Quotation ${i + 1} of ${input.items.length}\n\n${restoredBlock(item)}`)
+    .map((item, i) => {
+      const quotedBy = formatQuotedBy(item.quotedBy);
+      return `Quotation ${i + 1} of ${input.items.length}${quotedBy ? `\n${quotedBy}` : ''}\n\n${restoredBlock(item)}`;
+    })
     .join('\n\n\n')}\n`;
 }

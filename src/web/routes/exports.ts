@@ -71,6 +71,7 @@ function readQuotation(value: unknown, found: Case): number | 'all' {
 export function safeFileStem(text: string): string {
   const stem = text
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')

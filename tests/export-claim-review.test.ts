@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { compare } from '../src/core/compare.js';
+import { renderCaseClaimReview, renderClaimReview } from '../src/export/claim-review.js';
+import { caseInputOf, hostileInput, smallCase } from './helpers/export-fixtures.js';
+
+describe('ClaimReview export', () => {
+  it('reviews the quotation as the claim, with a rating from the comparison and the source as evidence', () => {
+    const input = hostileInput();
+    const review = JSON.parse(renderClaimReview(input));
+    expect(review['@context']).toBe('https://schema.org');
+    expect(review['@type']).toBe('ClaimReview');
+    expect(review.claimReviewed).toBe(input.quote);
+    expect(review.itemReviewed).toMatchObject({ '@type': 'Claim', author: { '@type': 'Person', name: '@quoter <x>' } });
+    expect(review.reviewRating).toMatchObject({ '@type': 'Rating', alternateName: 'Quoted out of context: 2 silent omissions' });
+    expect(review.citation).toMatchObject({ '@type': 'CreativeWork', name: '=cmd| ]]> & Work', url: 'https://example.org/a?b=1&c=<2>' });
+    expect(review.citation.text).toContain('which was never true');
+    expect(review.reviewBody).toContain('[...]');
+    expect(review).not.toHaveProperty('datePublished');
+  });
+
+  it('says "accurate" when nothing is changed, and "not found" when the claim is not in the source', () => {
+    const source = 'It did not approve the plan. Later it did.';
+    const accurate = JSON.parse(renderClaimReview({ comparison: compare('It did not approve the plan', source), quote: 'It did not approve the plan', source }));
+    expect(accurate.reviewRating.alternateName).toMatch(/^Accurate quotation/);
+    const missing = JSON.parse(renderClaimReview({ comparison: compare('Something else entirely here', source), quote: 'Something else entirely here', source }));
+    expect(missing.reviewRating.alternateName).toBe('Not found in the source');
+    expect(missing.citation).not.toHaveProperty('text');
+  });
+
+  it('reviews every quotation of a case in one graph', () => {
+    const graph = JSON.parse(renderCaseClaimReview(caseInputOf(smallCase())))['@graph'];
+    expect(graph).toHaveLength(2);
+    expect(graph[1].reviewRating.alternateName).toBe('Quoted out of context: 1 silent omission');
+    expect(graph[1].itemReviewed.appearance.url).toBe('https://blog.example/post');
+  });
+});
