@@ -278,6 +278,11 @@ describe('the quotation changes who speaks', () => {
     expect(findCues(s).map((c) => c.code)).toContain('speaker-change');
   });
 
+  it('does not raise it when the marks stand only in the words the quotation cut', () => {
+    const s = scene('⟦He resigned. ⟨He wrote: “I quit.” ⟩Then he left.⟧');
+    expect(findCues(s).map((c) => c.code)).not.toContain('speaker-change');
+  });
+
   it('does not raise it when the quotation keeps the marks it reproduces', () => {
     const s = scene('⟦He wrote: “I resign.” Then he left.⟧');
     s.quote = 'He wrote: “I resign.” Then he left.';

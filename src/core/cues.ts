@@ -403,7 +403,7 @@ export function findCues(input: CueInput): Cue[] {
     });
   }
 
-  cues.push(...findSpeakerChange(quote, source, span));
+  cues.push(...findSpeakerChange(quote, source, span, segments));
   return cues;
 }
 
@@ -462,7 +462,7 @@ function isBeyondParagraph(text: string, from: number, to: number): boolean {
 }
 
 /** Someone else's words: the span starts inside quotation marks, follows a reporting verb, or holds marks the quotation drops. */
-function findSpeakerChange(quote: string, source: string, span: Span): Cue[] {
+function findSpeakerChange(quote: string, source: string, span: Span, segments: Segment[]): Cue[] {
   const cues: Cue[] = [];
   const opening = openQuotationAt(source, span.start);
   if (opening >= 0) {
@@ -489,16 +489,21 @@ function findSpeakerChange(quote: string, source: string, span: Span): Cue[] {
     });
     return cues;
   }
-  const inside = source.slice(span.start, span.end);
-  const markInside = [...inside].findIndex((ch) => OPENING_MARKS.has(ch) || ch === '"');
-  if (markInside >= 0 && !ANY_QUOTE_MARK.test(quote)) {
-    const at = span.start + [...inside].slice(0, markInside).join('').length;
+  // Marks in the words the quotation reproduces (not in what it cut) that the quotation does not show.
+  if (ANY_QUOTE_MARK.test(quote)) return cues;
+  for (const segment of segments) {
+    if ((segment.kind !== 'match' && segment.kind !== 'alteration') || !segment.source) continue;
+    const kept = source.slice(segment.source.start, segment.source.end);
+    const offset = [...kept].findIndex((ch) => OPENING_MARKS.has(ch) || ch === '"');
+    if (offset < 0) continue;
+    const at = segment.source.start + [...kept].slice(0, offset).join('').length;
     cues.push({
       code: 'speaker-change',
-      message: 'Worth a look: the source puts part of the quoted passage in quotation marks (someone else speaks there), but the quotation drops the marks. Whose words does the reader think they are?',
+      message: 'Worth a look: the source puts part of the quoted words in quotation marks (someone else speaks there), but the quotation drops the marks. Whose words does the reader think they are?',
       source: { start: at, end: at + 1 },
       trigger: source[at] as string,
     });
+    break;
   }
   return cues;
 }
