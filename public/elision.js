@@ -164,6 +164,8 @@
     pending = requestAnimationFrame(function () { pending = 0; drawConnectors(); });
   }
   window.addEventListener('resize', scheduleDraw);
+  // The quotation column is sticky, so its badges move against the source's on scroll.
+  window.addEventListener('scroll', scheduleDraw, { passive: true });
   window.addEventListener('load', scheduleDraw);
   document.addEventListener('toggle', scheduleDraw, true);
   if (document.fonts && document.fonts.ready) document.fonts.ready.then(scheduleDraw);

@@ -1,0 +1,183 @@
+/**
+ * Browser journeys in real headless Chromium (Debian's /usr/bin/chromium) against the
+ * real app: the founding case's highlighted omissions and their counterparts, keyboard
+ * navigation, linked highlighting, the connecting lines, stacking on a phone, dark mode,
+ * and the page's CSP holding (no violation reported). Saves screenshots under
+ * screenshots/ (git-ignored) and copies the desktop one to docs/screenshot.png.
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startApp, startBrowser, type RunningApp, type RunningBrowser } from './helpers/browser.js';
+
+const FOUNDING = '/cases/service-stalin-resignation';
+const SOURCE = 'Before the vote, members talked. The committee said the plan was not good and that it should not proceed until it is revised. Several members spoke. Nobody objected. Then they went home.';
+const QUOTE = 'The committee said the plan was [very] good and that it should proceed. ... Nobody objected.';
+
+let app: RunningApp;
+
+beforeAll(async () => {
+  app = await startApp();
+  app.store.create({ title: 'The committee minutes', source: { text: SOURCE, citation: { author: 'The clerk' } }, quotations: [{ text: QUOTE, quotedBy: { author: 'A newspaper' } }] }, 'committee-minutes');
+  mkdirSync('screenshots', { recursive: true });
+  mkdirSync('docs', { recursive: true });
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+/** Collects CSP violations and page errors: a page that needs inline code would report here. */
+function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  return problems;
+}
+
+async function activeDifference(page: Page): Promise<{ diff: string | null; id: string; text: string }> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement;
+    return { diff: el.getAttribute('data-diff'), id: el.id, text: el.textContent ?? '' };
+  });
+}
+
+describe('desktop', () => {
+  let browser: RunningBrowser;
+  beforeAll(async () => {
+    browser = await startBrowser({ viewport: { width: 1400, height: 1000 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows the founding case with its omission highlighted in place and linked to its ellipsis', async () => {
+    const page = browser.page;
+    const problems = watchProblems(page);
+    await page.goto(app.baseUrl + FOUNDING);
+    const omission = page.locator('.quotation-lane').nth(1).locator('del.r-omit-marked');
+    await expect(omission.count()).resolves.toBe(1);
+    await expect(omission.textContent()).resolves.toContain('On 27 December 1926');
+    // struck through, not by colour alone
+    const decoration = await omission.evaluate((el) => getComputedStyle(el).textDecorationLine);
+    expect(decoration).toContain('line-through');
+
+    // n focuses the first difference; its counterpart (the commenter's ". . .") lights up
+    await page.keyboard.press('n');
+    const first = await activeDifference(page);
+    expect(first.diff).toBe('1');
+    expect(first.text).toContain('On 27 December 1926');
+    const counterpartId = await page.evaluate(() => document.activeElement?.getAttribute('data-link'));
+    await expect(page.locator(`#${counterpartId}`).getAttribute('class')).resolves.toContain('linked');
+    await expect(page.locator(`#${counterpartId}`).textContent()).resolves.toBe('. . .');
+
+    await page.screenshot({ path: 'screenshots/desktop.png', fullPage: true });
+    copyFileSync('screenshots/desktop.png', 'docs/screenshot.png');
+    expect(problems).toEqual([]);
+  });
+
+  it('moves focus to the next and previous difference with n, j, p and k', async () => {
+    const page = browser.page;
+    const problems = watchProblems(page);
+    await page.goto(`${app.baseUrl}/cases/committee-minutes`);
+    const total = await page.locator('[data-diff]').count();
+    expect(total).toBe(4);
+    await page.keyboard.press('n');
+    expect((await activeDifference(page)).diff).toBe('1');
+    expect((await activeDifference(page)).text).toContain('very');
+    await page.keyboard.press('n');
+    const second = await activeDifference(page);
+    expect(second.diff).toBe('2');
+    expect(second.text).toContain('not');
+    await page.keyboard.press('j');
+    expect((await activeDifference(page)).diff).toBe('3');
+    await page.keyboard.press('p');
+    expect((await activeDifference(page)).diff).toBe('2');
+    await page.keyboard.press('k');
+    expect((await activeDifference(page)).diff).toBe('1');
+    // the focus is visible: an outline drawn around the focused difference
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    expect(outline).not.toBe('none');
+    // the silent cut's marker in the quotation lights up with the silent omission
+    await page.keyboard.press('n');
+    const cutId = await page.evaluate(() => document.activeElement?.getAttribute('data-link'));
+    await expect(page.locator(`#${cutId}`).getAttribute('class')).resolves.toBe('r-cut linked');
+    expect(problems).toEqual([]);
+  });
+
+  it('highlights the counterpart on hover and draws a line per fragment between the columns', async () => {
+    const page = browser.page;
+    await page.goto(`${app.baseUrl}/cases/committee-minutes`);
+    await page.locator('.quote-column .r-ellipsis').hover();
+    await expect(page.locator('.source-column del.r-omit-marked').getAttribute('class')).resolves.toContain('linked');
+    await page.waitForFunction(() => document.querySelectorAll('.connectors path').length > 0);
+    const fragments = await page.locator('.quote-column a.badge').count();
+    await expect(page.locator('.connectors path').count()).resolves.toBe(fragments);
+  });
+
+  it('shows the keyboard shortcuts on ? and hides them on Escape', async () => {
+    const page = browser.page;
+    await page.goto(`${app.baseUrl}/cases/committee-minutes`);
+    await expect(page.locator('#shortcuts').isVisible()).resolves.toBe(false);
+    await page.keyboard.press('?');
+    await expect(page.locator('#shortcuts').isVisible()).resolves.toBe(true);
+    await page.keyboard.press('Escape');
+    await expect(page.locator('#shortcuts').isVisible()).resolves.toBe(false);
+  });
+
+  it('compares a pasted pair through the home page form', async () => {
+    const page = browser.page;
+    await page.goto(app.baseUrl + '/');
+    await page.fill('#quote', QUOTE);
+    await page.fill('#source', SOURCE);
+    await page.click('#compare button[type="submit"]');
+    await page.waitForURL('**/compare');
+    await expect(page.locator('.source-column del.r-omit-silent').count()).resolves.toBe(2);
+    await expect(page.locator('.verdict').textContent()).resolves.toContain('2 cuts with no ellipsis');
+  });
+});
+
+describe('phone', () => {
+  let browser: RunningBrowser;
+  beforeAll(async () => {
+    browser = await startBrowser({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('stacks the columns, the differences still marked', async () => {
+    const page = browser.page;
+    await page.goto(`${app.baseUrl}/cases/committee-minutes`);
+    const quote = await page.locator('.quote-column').boundingBox();
+    const source = await page.locator('.source-column').boundingBox();
+    expect(quote && source).toBeTruthy();
+    expect(source!.y).toBeGreaterThanOrEqual(quote!.y + quote!.height);
+    expect(Math.abs(source!.x - quote!.x)).toBeLessThan(2);
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(scrollWidth).toBeLessThanOrEqual(390);
+    await expect(page.locator('.source-column del.r-omit-silent').first().isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: 'screenshots/phone.png', fullPage: true });
+  });
+});
+
+describe('dark mode', () => {
+  let browser: RunningBrowser;
+  beforeAll(async () => {
+    browser = await startBrowser({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('follows prefers-color-scheme: dark', async () => {
+    const page = browser.page;
+    await page.goto(`${app.baseUrl}/cases/committee-minutes`);
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [r, g, b] = background.match(/\d+/g)!.map(Number);
+    expect(r! + g! + b!).toBeLessThan(150);
+    await page.screenshot({ path: 'screenshots/dark.png', fullPage: true });
+  });
+});
