@@ -139,6 +139,38 @@ describe('desktop', () => {
   });
 });
 
+/** Contrast of each selector's text on its own (non-transparent) background or the page's, per WCAG 2.2. */
+async function contrastRatios(page: Page, selectors: string[]): Promise<Record<string, number>> {
+  return page.evaluate((list) => {
+    const parse = (c: string): number[] => (c.match(/[\d.]+/g) ?? ['0', '0', '0', '0']).map(Number);
+    const luminance = ([r, g, b]: number[]): number => {
+      const f = (v: number): number => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+    };
+    const backgroundOf = (el: Element | null): number[] => {
+      for (let node = el; node; node = node.parentElement) {
+        const rgba = parse(getComputedStyle(node).backgroundColor);
+        if (rgba.length < 4 || rgba[3]! > 0) return rgba;
+      }
+      return [255, 255, 255];
+    };
+    const result: Record<string, number> = {};
+    for (const selector of list) {
+      const el = document.querySelector(selector);
+      if (!el) continue;
+      const a = luminance(parse(getComputedStyle(el).color));
+      const b = luminance(backgroundOf(el));
+      result[selector] = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    }
+    return result;
+  }, selectors);
+}
+
+const CONTRAST_SELECTORS = [
+  'body', '.source-column .r-context', '.source-column .r-match', 'del.r-omit-silent', 'del.r-omit-silent .chip', 'del.r-omit-marked',
+  'ins.r-ins-editorial', '.r-cut', '.byline', '.stats dt', 'a', '.legend .r-context',
+];
+
 describe('phone', () => {
   let browser: RunningBrowser;
   beforeAll(async () => {
@@ -179,5 +211,29 @@ describe('dark mode', () => {
     const [r, g, b] = background.match(/\d+/g)!.map(Number);
     expect(r! + g! + b!).toBeLessThan(150);
     await page.screenshot({ path: 'screenshots/dark.png', fullPage: true });
+  });
+
+  it('keeps text contrast at WCAG AA (4.5:1) in both colour schemes', async () => {
+    const page = browser.page;
+    for (const colorScheme of ['dark', 'light'] as const) {
+      await page.emulateMedia({ colorScheme });
+      await page.goto(`${app.baseUrl}/cases/committee-minutes`);
+      const ratios = await contrastRatios(page, CONTRAST_SELECTORS);
+      expect(Object.keys(ratios)).toHaveLength(CONTRAST_SELECTORS.length);
+      for (const [selector, ratio] of Object.entries(ratios)) expect(ratio, `${colorScheme} ${selector}`).toBeGreaterThanOrEqual(4.5);
+    }
+  });
+
+  it('prints the comparison without the controls, forms and navigation', async () => {
+    const page = browser.page;
+    await page.emulateMedia({ media: 'print', colorScheme: 'light' });
+    await page.goto(`${app.baseUrl}/cases/committee-minutes`);
+    for (const selector of ['.controls', '.exports', '.site-header nav', '.case-actions']) {
+      await expect(page.locator(selector).first().isVisible(), selector).resolves.toBe(false);
+    }
+    await expect(page.locator('.source-column del.r-omit-silent').first().isVisible()).resolves.toBe(true);
+    const columns = await page.locator('.columns').evaluate((el) => getComputedStyle(el).gridTemplateColumns.split(' ').length);
+    expect(columns).toBe(2);
+    await page.emulateMedia({ media: 'screen' });
   });
 });
