@@ -195,8 +195,10 @@ interface Piece {
   endToken: number;
 }
 
-const MAX_SPLIT_ROUNDS = 4;
+const MAX_SPLIT_ROUNDS = 8;
 const MIN_SPLIT_WORDS = 3;
+const MAX_SPLIT_BOUNDARIES = 24;
+const MAX_PIECES = 500;
 
 interface Located {
   candidates: Candidate[][];
@@ -212,10 +214,10 @@ function locatePieces(pieces: Piece[], quoteKeys: string[], sourceKeys: string[]
 }
 
 /**
- * Where a piece's alignment leaves three or more of its own words unmatched at
- * an edge, and those words stand convincingly somewhere else in the source, the piece
- * is split there: the quoter joined two passages without an ellipsis. Returns the same
- * array when nothing splits.
+ * Where a piece is not wholly matched in one place, try cutting it where its alignment
+ * changes (a run boundary): if both halves then stand convincingly somewhere and
+ * together match more words than the whole did, the quoter joined two passages without
+ * an ellipsis, and the piece is split there. Returns the same array when nothing splits.
  */
 function splitSilentJoins(
   pieces: Piece[], located: Located, quoteKeys: string[],
@@ -223,37 +225,45 @@ function splitSilentJoins(
 ): Piece[] {
   const out: Piece[] = [];
   let changed = false;
+  // a half may itself join passages, so it needs only some words in one place
+  const bestMatched = (from: number, to: number): number => {
+    const best = findCandidates(quoteKeys.slice(from, to), sourceKeys, positions)[0];
+    return best && (best.matched >= MIN_SPLIT_WORDS || isConvincing(best, to - from)) ? best.matched : -1;
+  };
+  const ownWords = (from: number, to: number) => quoteKeys.slice(from, to).filter((k) => !k.startsWith('[')).length;
   pieces.forEach((piece, p) => {
-    // an unplaced piece is tried against its best partial match: it may be two passages
+    const words = piece.endToken - piece.firstToken;
     const best = located.candidates[p]![0];
-    const region = located.regions[p]
-      ?? (best && best.matched >= MIN_SPLIT_WORDS ? { start: best.start, end: best.end } : null);
-    const runs = region ? alignWords(quoteKeys, piece.firstToken, piece.endToken, sourceKeys, region.start, region.end, startsClause) : null;
-    const equalRuns = runs?.filter((r) => r.kind === 'equal') ?? [];
-    if (equalRuns.length === 0) {
+    if (!best || best.matched === words || best.matched < MIN_SPLIT_WORDS || words < 2 * MIN_SPLIT_WORDS || pieces.length >= MAX_PIECES) {
       out.push(piece);
       return;
     }
-    const matchedFrom = equalRuns[0]!.quoteFrom;
-    const matchedTo = equalRuns[equalRuns.length - 1]!.quoteTo;
-    const standsElsewhere = (from: number, to: number) => {
-      const own = quoteKeys.slice(from, to).filter((k) => !k.startsWith('['));
-      if (own.length < MIN_SPLIT_WORDS) return false;
-      return findCandidates(quoteKeys.slice(from, to), sourceKeys, positions).some((c) => isConvincing(c, to - from));
-    };
-    const cuts: number[] = [];
-    if (matchedFrom - piece.firstToken >= MIN_SPLIT_WORDS && standsElsewhere(piece.firstToken, matchedFrom)) cuts.push(matchedFrom);
-    if (piece.endToken - matchedTo >= MIN_SPLIT_WORDS && standsElsewhere(matchedTo, piece.endToken)) cuts.push(matchedTo);
-    if (cuts.length === 0) {
+    const region = located.regions[p] ?? { start: best.start, end: best.end };
+    const runs = alignWords(quoteKeys, piece.firstToken, piece.endToken, sourceKeys, region.start, region.end, startsClause);
+    const boundaries = [...new Set((runs ?? []).map((r) => r.quoteFrom))]
+      .filter((b) => ownWords(piece.firstToken, b) >= MIN_SPLIT_WORDS && ownWords(b, piece.endToken) >= MIN_SPLIT_WORDS)
+      .slice(0, MAX_SPLIT_BOUNDARIES);
+    let cut = -1;
+    let cutScore = best.matched;
+    for (const b of boundaries) {
+      const left = bestMatched(piece.firstToken, b);
+      const right = left < 0 ? -1 : bestMatched(b, piece.endToken);
+      // A tie splits too where the alignment already skips source words and adds none
+      // (a silent cut, not an alteration) and one half is matched whole: the other half
+      // is split again in the next round, as a quotation may join several passages.
+      const wholeHalf = left === b - piece.firstToken || right === piece.endToken - b;
+      const pureCut = runs!.some((r) => r.kind === 'removed' && r.quoteFrom === b) && !runs!.some((r) => r.kind === 'added' && r.quoteFrom === b);
+      if (left >= 0 && right >= 0 && (left + right > cutScore || (cut < 0 && wholeHalf && pureCut && left + right === cutScore))) {
+        cut = b;
+        cutScore = left + right;
+      }
+    }
+    if (cut < 0) {
       out.push(piece);
       return;
     }
     changed = true;
-    let from = piece.firstToken;
-    for (const cut of [...cuts, piece.endToken]) {
-      out.push({ fragment: piece.fragment, firstToken: from, endToken: cut });
-      from = cut;
-    }
+    out.push({ fragment: piece.fragment, firstToken: piece.firstToken, endToken: cut }, { fragment: piece.fragment, firstToken: cut, endToken: piece.endToken });
   });
   return changed ? out : pieces;
 }
