@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Browser journeys in real headless Chromium (Debian's /usr/bin/chromium) against the
  * real app: the founding case's highlighted omissions and their counterparts, keyboard
