@@ -47,9 +47,10 @@ const hardCase = {
 };
 
 describe('the real server, stopped and started again', () => {
-  it('keeps a case saved through the API, whole, and imports the built-in cases only once', async () => {
+  // Two starts of a child process: slow on a loaded two-core machine, hence the long timeout.
+  it('keeps a case saved through the API, whole, and imports the built-in cases only once', { timeout: 120_000 }, async () => {
     const env = { ELISION_DB: path.join(dir, 'db', 'elision.db') };
-    server = await startServer(env);
+    server = await startServer(env, 60_000);
     const created = await fetch(`${server.url}/api/cases`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -62,7 +63,7 @@ describe('the real server, stopped and started again', () => {
     expect(listBefore.map((c) => c.slug)).toContain('service-stalin-resignation');
     await stop(server);
 
-    server = await startServer(env);
+    server = await startServer(env, 60_000);
     const after = await fetch(`${server.url}/api/cases/${saved.slug}`);
     expect(after.status).toBe(200);
     const afterCase = await after.json();
