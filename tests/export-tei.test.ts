@@ -14,7 +14,7 @@ interface El {
 }
 
 function toTree(nodes: unknown[]): Array<El | string> {
-  return nodes.flatMap((n) => {
+  return nodes.flatMap((n): Array<El | string> => {
     const node = n as Node;
     if ('#text' in node) return [String(node['#text'])];
     const name = Object.keys(node).find((k) => k !== ':@');

@@ -75,12 +75,21 @@ function claimReviewOf(input: ExportInput): Record<string, unknown> {
   });
 }
 
+/**
+ * JSON whose every "<" is written \u003c: the same data to any JSON reader, but safe to
+ * paste into <script type="application/ld+json">, where a quoted "</script>" would
+ * otherwise end the script element and run what follows on the fact-checker's page.
+ */
+function scriptSafeJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2).replace(/</g, '\\u003c')}\n`;
+}
+
 /** One quotation as a ClaimReview. */
 export function renderClaimReview(input: ExportInput): string {
-  return `${JSON.stringify({ '@context': 'https://schema.org', ...claimReviewOf(input) }, null, 2)}\n`;
+  return scriptSafeJson({ '@context': 'https://schema.org', ...claimReviewOf(input) });
 }
 
 /** Every quotation of a case: one ClaimReview each, in an @graph. */
 export function renderCaseClaimReview(input: CaseExportInput): string {
-  return `${JSON.stringify({ '@context': 'https://schema.org', '@graph': input.items.map(claimReviewOf) }, null, 2)}\n`;
+  return scriptSafeJson({ '@context': 'https://schema.org', '@graph': input.items.map(claimReviewOf) });
 }

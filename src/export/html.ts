@@ -28,6 +28,7 @@ h2 { font-size: 1.25rem; margin: 2rem 0 .5rem; border-bottom: 1px solid var(--ru
 h3 { font: 600 .8rem/1.2 system-ui, sans-serif; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); margin: 0 0 .5rem; }
 .meta, .summary, .verdict, .findings, .legend, footer { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; font-size: .92rem; }
 .citation { margin: .25rem 0; }
+cite { font-style: normal; }
 .verdict { display: inline-block; font-weight: 600; padding: .1rem .5rem; border-radius: .25rem; background: #f1f3f4; }
 .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 1.5rem; margin: 1rem 0; }
 .column { border: 1px solid var(--rule); border-radius: .4rem; padding: 1rem; }

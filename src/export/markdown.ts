@@ -103,15 +103,29 @@ function comparisonToMarkdown(input: ExportInput, heading: string | null): strin
   return lines.join('\n');
 }
 
+const SCRIPT_LINK = /\]\(\s*<?\s*(?=(?:javascript|vbscript|data|file)\s*:)/gi;
+const SCRIPT_LINK_DEFINITION = /^(\s{0,3})\[(?=[^\]]+\]:\s*<?\s*(?:javascript|vbscript|data|file)\s*:)/gim;
+
+/**
+ * Raw HTML becomes text (\<), and a link or link definition whose target is a script
+ * URL stops being a link ("]\(" and "\[" are literal), its words still shown.
+ */
+function defuseMarkdown(markdown: string): string {
+  return markdown
+    .replace(/</g, '\\<')
+    .replace(SCRIPT_LINK, '\\](')
+    .replace(SCRIPT_LINK_DEFINITION, '$1\\[');
+}
+
 function documentToMarkdown(title: string, citation: Citation | undefined, sections: string[], caseNotes?: string): string {
   const lines = [`# ${escapeMarkdown(title)}`, ''];
   const cited = citationToMarkdown(citation);
   lines.push(cited ? `Source: ${cited}` : 'Source: no citation given.', '');
   if (citation?.note?.trim()) lines.push(wrap(citation.note.trim(), '*'), '');
   lines.push(...sections);
-  // Case notes are Markdown already: kept as written, except that raw HTML is defused,
-  // since the reader's renderer may allow it where ours (html:false) does not.
-  if (caseNotes?.trim()) lines.push('## Notes', '', caseNotes.trim().replace(/</g, '\\<'), '');
+  // Case notes are Markdown already: kept as written, except that raw HTML and links to
+  // script URLs are defused, since the reader's renderer may allow what ours does not.
+  if (caseNotes?.trim()) lines.push('## Notes', '', defuseMarkdown(caseNotes.trim()), '');
   lines.push('---', '', 'Exported from Elision.', '');
   return lines.join('\n');
 }

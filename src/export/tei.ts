@@ -190,10 +190,17 @@ function renderDocument(title: string, citation: Citation | undefined, items: Ex
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const tei = doc.ele(TEI_NAMESPACE, 'TEI');
   indent(tei, 1);
-  const fileDesc = tei.ele('teiHeader').ele('fileDesc');
+  const header = tei.ele('teiHeader');
+  indent(header, 2);
+  const fileDesc = header.ele('fileDesc');
+  indent(fileDesc, 3);
   leaf(fileDesc.ele('titleStmt'), 'title', title);
+  indent(fileDesc, 3);
   leaf(fileDesc.ele('publicationStmt'), 'p', 'Exported from Elision: quotations compared with their source.');
+  indent(fileDesc, 3);
   appendBibl(fileDesc.ele('sourceDesc'), citation);
+  indent(fileDesc, 2);
+  indent(header, 1);
   indent(tei, 1);
   const body = tei.ele('text').ele('body');
   items.forEach((item, i) => {
