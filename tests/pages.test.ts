@@ -62,6 +62,9 @@ function expectNothingInline(html: string): void {
   const markup = html.replace(/"[^"]*"/g, '""');
   expect(markup).not.toMatch(/<[^>]*\sstyle=/i);
   expect(markup).not.toMatch(/<[^>]*\son[a-z]+=/i);
+  // and every id once, so links between counterparts and n/p go where they should
+  const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+  expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
 }
 
 /** The source column's text, without the hidden form fields that carry the whole source. */
