@@ -87,8 +87,8 @@ export function quotationBody(quote: string): Span {
         start++;
         end = closing;
       }
-    } else {
-      start++; // an opening mark with no closing one: a quotation that runs on
+    } else if (![...quote.slice(start + 1, end)].some((ch) => CLOSING_QUOTES.has(ch) && ch !== "'" && ch !== '\u2019')) {
+      start++; // an opening mark never closed: a quotation that runs on
     }
     while (start < end && /\s/.test(quote[start]!)) start++;
     while (end > start && /\s/.test(quote[end - 1]!)) end--;
