@@ -31,7 +31,8 @@ export const MAX_IMPORT_CASES = 500;
 const TOO_LARGE = { status: 413 };
 
 function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+  // Rounded up, so a text just over a limit never reads as equal to it.
+  if (bytes >= 1024 * 1024) return `${(Math.ceil((bytes / (1024 * 1024)) * 10) / 10).toString()} MB`;
   return `${Math.ceil(bytes / 1024)} KB`;
 }
 
