@@ -99,6 +99,15 @@ function storeOf(req: Request): CaseStore {
   return req.app.locals.store as CaseStore;
 }
 
+function isWebAddress(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 function field(body: Record<string, unknown>, name: string): string {
   const value = body[name];
   if (value === undefined) return '';
@@ -139,6 +148,10 @@ export function exportsRouter(): Router {
     const citation: Citation = {};
     for (const name of ['author', 'work', 'year', 'page', 'url'] as const) {
       const value = field(body, name).trim();
+      if (name === 'url' && value && !isWebAddress(value)) {
+        // the case schema refuses these too: a javascript: or data: URL would be a live link in the export
+        throw new UserError('The URL must be a web address starting with http:// or https://.');
+      }
       if (value) citation[name] = value;
     }
     const quotedByName = field(body, 'quotedBy').trim();
