@@ -259,3 +259,16 @@ describe('migrations', () => {
     openCaseStore(fresh).close();
   });
 });
+
+describe('many cases', () => {
+  it('lists cases across several of its chunked queries, each with its own tags and quoters', () => {
+    const many = Array.from({ length: 1200 }, (_, i) => ({
+      input: sample({ title: `Case ${String(i).padStart(4, '0')}`, tags: [`tag-${i}`], quotations: [{ text: 'the eye', quotedBy: { author: `Quoter ${i}` } }] }),
+    }));
+    store.createMany!(many);
+    const listed = store.list();
+    expect(listed).toHaveLength(1200);
+    expect(listed[1199]).toMatchObject({ title: 'Case 1199', tags: ['tag-1199'], quotedBy: ['Quoter 1199'], quotationCount: 1 });
+    expect(listed[600]).toMatchObject({ title: 'Case 0600', tags: ['tag-600'], quotedBy: ['Quoter 600'] });
+  });
+});

@@ -43,6 +43,9 @@ interface CaseRow {
   updated_at: string;
 }
 
+/** Cases per query when list() fetches their tags and quoters (SQLite allows 32,766 parameters). */
+const LIST_CHUNK = 500;
+
 interface SummaryRow {
   id: number;
   slug: string;
@@ -138,25 +141,28 @@ class SqliteCaseStore implements CaseStore {
       .all(...params);
     if (rows.length === 0) return [];
 
-    // Two queries for all the listed cases' tags and quoters, rather than two per case.
-    const ids = rows.map((row) => row.id);
-    const placeholders = ids.map(() => '?').join(',');
+    // Two queries per few hundred listed cases for their tags and quoters, rather than two
+    // per case; chunked because SQLite caps the number of parameters in one statement.
     const tagsById = new Map<number, string[]>();
-    for (const { case_id, tag } of this.db
-      .prepare<number[], { case_id: number; tag: string }>(
-        `SELECT case_id, tag FROM case_tags WHERE case_id IN (${placeholders}) ORDER BY case_id, position`,
-      )
-      .all(...ids)) {
-      pushTo(tagsById, case_id, tag);
-    }
     const quotersById = new Map<number, Array<string | null>>();
-    for (const { case_id, author } of this.db
-      .prepare<number[], { case_id: number; author: string | null }>(
-        `SELECT case_id, json_extract(quoted_by, '$.author') AS author FROM quotations
-         WHERE case_id IN (${placeholders}) ORDER BY case_id, position`,
-      )
-      .all(...ids)) {
-      pushTo(quotersById, case_id, author);
+    for (let start = 0; start < rows.length; start += LIST_CHUNK) {
+      const ids = rows.slice(start, start + LIST_CHUNK).map((row) => row.id);
+      const placeholders = ids.map(() => '?').join(',');
+      for (const { case_id, tag } of this.db
+        .prepare<number[], { case_id: number; tag: string }>(
+          `SELECT case_id, tag FROM case_tags WHERE case_id IN (${placeholders}) ORDER BY case_id, position`,
+        )
+        .all(...ids)) {
+        pushTo(tagsById, case_id, tag);
+      }
+      for (const { case_id, author } of this.db
+        .prepare<number[], { case_id: number; author: string | null }>(
+          `SELECT case_id, json_extract(quoted_by, '$.author') AS author FROM quotations
+           WHERE case_id IN (${placeholders}) ORDER BY case_id, position`,
+        )
+        .all(...ids)) {
+        pushTo(quotersById, case_id, author);
+      }
     }
 
     return rows.map((row) => {
