@@ -42,6 +42,12 @@ export function preparedSourceFor(source: string): PreparedSource {
   return prepared;
 }
 
+/** Empties the cache of prepared sources (for benchmarks of cold comparisons). */
+export function forgetPreparedSources(): void {
+  preparedSources.clear();
+  cachedChars = 0;
+}
+
 const DEFAULT_CONTEXT_SENTENCES = 2;
 
 /**
