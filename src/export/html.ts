@@ -11,50 +11,54 @@
 import MarkdownIt from 'markdown-it';
 import { chicagoParts, formatQuotedBy } from './citation.js';
 import { escapeHtml } from './escape.js';
-import { exportTitle, readQuotation, readSourcePassage, sourceGoesOn, summariseComparison, verdictOf, type QuotePiece, type SourcePiece } from './reading.js';
+import { exportTitle, readQuotation, readSourcePassage, sourceGoesOn, splitEdges, summariseComparison, verdictOf, type QuotePiece, type SourcePiece } from './reading.js';
 import type { Citation } from '../cases/types.js';
 import type { CaseExportInput, ExportInput } from './types.js';
 
 const markdown = new MarkdownIt({ html: false, linkify: false });
 
 const STYLE = `
-:root { --ink: #1d1d1f; --muted: #5f6368; --rule: #d9d9de; --match: #e7f0fb; --silent: #b3261e; --silent-bg: #fde7e5;
-  --marked: #8a6d00; --marked-bg: #fff4cf; --inserted: #1b6e3a; --inserted-bg: #e3f4e8; --altered: #6b3fa0; --altered-bg: #f0e8fa; }
+/* The page's palette (public/elision.css: Okabe-Ito, AA contrast) and its non-colour cues. */
+:root { --ink: #1b1b1b; --muted: #565656; --rule: #c9c9c2; --match: #e8eef6; --silent: #a33600; --silent-bg: #fde0d2;
+  --marked: #0a4f8a; --marked-bg: #dae8f5; --inserted: #00684a; --inserted-bg: #d3efe3; --bare: #8a2f68; --bare-bg: #f6dcec;
+  --altered: #7d5200; --altered-bg: #fbebc0;
+  --serif: "Iowan Old Style", "Palatino Linotype", Palatino, "Book Antiqua", Georgia, "Noto Serif", "DejaVu Serif", serif;
+  --sans: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif; }
 * { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 72rem; padding: 1.5rem; color: var(--ink); background: #fff;
-  font: 16px/1.55 Georgia, "Times New Roman", serif; }
+body { margin: 0 auto; max-width: 72rem; padding: 1.5rem; color: var(--ink); background: #fdfdfb; font: 17px/1.6 var(--serif); }
 h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .5rem; }
 h2 { font-size: 1.25rem; margin: 2rem 0 .5rem; border-bottom: 1px solid var(--rule); padding-bottom: .25rem; }
-h3 { font: 600 .8rem/1.2 system-ui, sans-serif; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); margin: 0 0 .5rem; }
-.meta, .summary, .verdict, .findings, .legend, footer { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; font-size: .92rem; }
+h3 { font: 700 .78rem/1.2 var(--sans); text-transform: uppercase; letter-spacing: .06em; color: var(--muted); margin: 0 0 .5rem; }
+.meta, .summary, .verdict, .findings, .legend, footer { font-family: var(--sans); font-size: .92rem; }
 .citation { margin: .25rem 0; }
 cite { font-style: normal; }
-.verdict { display: inline-block; font-weight: 600; padding: .1rem .5rem; border-radius: .25rem; background: #f1f3f4; }
+.verdict { display: inline-block; font-weight: 700; padding: .1rem .5rem; border-radius: .25rem; background: #f3f3ef; border-left: 4px solid var(--muted); }
 .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 1.5rem; margin: 1rem 0; }
-.column { border: 1px solid var(--rule); border-radius: .4rem; padding: 1rem; }
+.column { border: 1px solid var(--rule); border-radius: .4rem; padding: 1rem; background: #fff; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
 .context { color: var(--muted); }
-.match, .quoted { background: var(--match); }
-del.omission { text-decoration-thickness: 1px; }
-del.silent { color: var(--silent); background: var(--silent-bg); }
-del.marked { color: var(--marked); background: var(--marked-bg); }
-ins { text-decoration: none; border-bottom: 2px solid var(--inserted); background: var(--inserted-bg); }
-ins.unbracketed { border-bottom-style: dashed; }
-mark.alteration, .altered { background: var(--altered-bg); color: var(--altered); }
-.tag { font: 600 .7rem/1 system-ui, sans-serif; vertical-align: super; margin: 0 .15rem; white-space: nowrap; }
-.tag.silent { color: var(--silent); } .tag.marked { color: var(--marked); } .tag.altered { color: var(--altered); }
-.cut.silent { color: var(--silent); font-weight: 700; }
+.match, .quoted { background: var(--match); border-radius: 2px; }
+del.silent { background: var(--silent-bg); text-decoration: line-through 2px var(--silent); outline: 2px solid var(--silent); border-radius: 2px; }
+del.marked { background: var(--marked-bg); text-decoration: line-through 1px var(--marked); border-bottom: 2px dashed var(--marked); }
+ins { text-decoration: none; }
+ins.editorial { background: var(--inserted-bg); text-decoration: underline 2px var(--inserted); text-underline-offset: .2em; }
+ins.unbracketed { background: var(--bare-bg); text-decoration: underline double 2px var(--bare); text-underline-offset: .2em; }
+mark.alteration, .altered { background: var(--altered-bg); color: inherit; text-decoration: underline wavy 1.5px var(--altered); text-underline-offset: .25em; }
+.tag { display: inline-block; font: 700 .68rem/1.3 var(--sans); text-transform: uppercase; letter-spacing: .04em; padding: 0 .35em;
+  margin: 0 .3em; border-radius: 3px; vertical-align: .15em; color: #fff; white-space: nowrap; }
+.tag.silent { background: var(--silent); } .tag.marked { background: var(--marked); } .tag.altered { background: var(--altered); }
+.cut.silent { display: inline-block; font: .8em/1.2 var(--sans); padding: 0 .25em; margin: 0 .15em; border: 2px solid var(--silent);
+  border-radius: 3px; background: var(--silent-bg); }
 .legend ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; }
 .findings li { margin: .2rem 0; }
 .notes { border-left: 3px solid var(--rule); padding-left: 1rem; }
 footer { color: var(--muted); margin-top: 2rem; border-top: 1px solid var(--rule); padding-top: .5rem; }
 @media (max-width: 50rem) { .columns { grid-template-columns: 1fr; } }
 @media print {
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  body { max-width: none; padding: 0; font-size: 10.5pt; background: #fff; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .columns { grid-template-columns: 1fr 1fr; gap: 1rem; }
   .column { break-inside: auto; }
-  section.comparison { break-before: auto; }
   h2, h3 { break-after: avoid; }
 }
 `;
@@ -65,18 +69,24 @@ function renderCitation(citation: Citation | undefined): string {
     .join('');
 }
 
+/** Wraps the escaped core of `text` in markup; white space at its edges stays outside, unmarked. */
+function wrap(text: string, open: string, close: string): string {
+  const [lead, core, trail] = splitEdges(text);
+  return core ? `${escapeHtml(lead)}${open}${escapeHtml(core)}${close}${escapeHtml(trail)}` : escapeHtml(text);
+}
+
 function renderQuotePiece(piece: QuotePiece): string {
   switch (piece.kind) {
     case 'text':
       return escapeHtml(piece.text);
     case 'match':
-      return `<span class="match">${escapeHtml(piece.text)}</span>`;
+      return wrap(piece.text, '<span class="match">', '</span>');
     case 'insertion':
       return piece.editorial
-        ? `<ins class="insertion editorial" title="editorial insertion, in square brackets">${escapeHtml(piece.text)}</ins>`
-        : `<ins class="insertion unbracketed" title="inserted without square brackets: not in the source">${escapeHtml(piece.text)}</ins>`;
+        ? wrap(piece.text, '<ins class="insertion editorial" title="editorial insertion, in square brackets">', '</ins>')
+        : wrap(piece.text, '<ins class="insertion unbracketed" title="inserted without square brackets: not in the source">', '</ins>');
     case 'alteration':
-      return `<mark class="alteration" title="the source has: ${escapeHtml(piece.sourceText)}">${escapeHtml(piece.text)}</mark>`;
+      return wrap(piece.text, `<mark class="alteration" title="the source has: ${escapeHtml(piece.sourceText.trim())}">`, '</mark>');
     case 'cut':
       // A marked cut already shows its ellipsis in the text; a silent one shows nothing, so we mark it.
       return piece.marked
@@ -91,15 +101,15 @@ function renderSourcePiece(piece: SourcePiece): string {
       return escapeHtml(piece.text);
     case 'context-before':
     case 'context-after':
-      return `<span class="context">${escapeHtml(piece.text)}</span>`;
+      return wrap(piece.text, '<span class="context">', '</span>');
     case 'match':
-      return `<span class="quoted">${escapeHtml(piece.text)}</span>`;
+      return wrap(piece.text, '<span class="quoted">', '</span>');
     case 'omission':
       return piece.marked
-        ? `<span class="tag marked">[cut, marked]</span><del class="omission marked">${escapeHtml(piece.text)}</del>`
-        : `<span class="tag silent">[cut silently]</span><del class="omission silent">${escapeHtml(piece.text)}</del>`;
+        ? wrap(piece.text, '<span class="tag marked">[cut, marked]</span><del class="omission marked">', '</del>')
+        : wrap(piece.text, '<span class="tag silent">[cut silently]</span><del class="omission silent">', '</del>');
     case 'alteration':
-      return `<span class="altered">${escapeHtml(piece.text)}</span><span class="tag altered">[quoted as “${escapeHtml(piece.quoteText)}”]</span>`;
+      return wrap(piece.text, '<span class="altered">', `</span><span class="tag altered">[quoted as “${escapeHtml(piece.quoteText.trim())}”]</span>`);
   }
 }
 
@@ -110,7 +120,8 @@ const LEGEND = `<section class="legend" aria-label="Legend">
 <li><span class="context">context</span> source text around the quotation</li>
 <li><del class="omission silent">left out</del> silently: no ellipsis where it was cut</li>
 <li><del class="omission marked">left out</del> and marked with an ellipsis</li>
-<li><ins class="insertion editorial">[inserted]</ins> editorial insertion in brackets (dashed: without brackets)</li>
+<li><ins class="insertion editorial">[inserted]</ins> editorial insertion in brackets</li>
+<li><ins class="insertion unbracketed">added</ins> words added without brackets</li>
 <li><mark class="alteration">altered</mark> words that differ from the source</li>
 <li><span class="cut silent">⟨…⟩</span> where a silent cut falls in the quotation</li>
 </ul>
