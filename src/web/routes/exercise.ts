@@ -344,6 +344,7 @@ function caseOf(req: Request): Case {
   const slug = String(req.params.slug);
   const kase = store.get(slug);
   if (!kase) throw new UserError(`There is no case called “${slug}”.`, 404);
+  if (kase.quotations.length === 0) throw new UserError(`The case “${slug}” has no quotation to work on yet.`, 404);
   return kase;
 }
 
