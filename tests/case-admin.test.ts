@@ -299,7 +299,7 @@ describe('adding a quotation', () => {
   it('adds another quotation of the same source and redirects to the case', async () => {
     const res = await request(app).post('/cases/pride/quotations').type('form').send({ quote: 'Pride goeth before destruction', quotedBy: 'A preacher', quotedByWork: 'Sermon', quotedByDate: '1850', quoteNote: 'the whole first half' });
     expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/cases/pride#quotation-2');
+    expect(res.headers.location).toBe('/cases/pride?quotation=1');
     const saved = store.get('pride')!;
     expect(saved.quotations).toEqual([
       sample().quotations[0],

@@ -408,9 +408,6 @@ export function caseAdminRouter(): Router {
       res.status(userError.status);
       const formIndex = (i: number) => keptIndexes[i] ?? i;
       const error = formError(userError, { suffix: (i) => `-${formIndex(i)}`, label: (i) => `Quotation ${formIndex(i) + 1}: ` });
-      if (userError instanceof CaseValidationError && userError.path.length === 1 && userError.path[0] === 'quotations') {
-        error.message = `${userError.detail} Keep at least one, at most ${MAX_QUOTATIONS}.`;
-      }
       renderEdit(res, { slug: found.slug, values, quotations, error });
     }
   });
@@ -422,7 +419,8 @@ export function caseAdminRouter(): Router {
     try {
       const input = parseCaseInput(valuesToCaseJson(current.values, [...current.quotations, added]));
       storeOf(req).update(found.slug, input);
-      res.redirect(303, `/cases/${found.slug}#quotation-${found.quotations.length + 1}`);
+      // The case page's ?quotation=N (0-based) shows the new quotation's own comparison.
+      res.redirect(303, `/cases/${found.slug}?quotation=${found.quotations.length}`);
     } catch (err) {
       const userError = asUserError(err);
       res.status(userError.status);
