@@ -138,6 +138,8 @@ describe('compare: typography is not a difference', () => {
     ['NFC and NFD', 'Café Müller', 'Cafe\u0301 Mu\u0308ller'],
     ['NFKC ligatures', 'the final office', 'the \ufb01nal o\ufb03ce'],
     ['OCR runs of spaces and a form feed', 'the quick brown fox jumps', 'the  quick\fbrown   fox\n\njumps'],
+    ['an OCR word split across a line without a hyphen', 'elected the Central Committee today', 'elected the Cen\ntral Committee today'],
+    ['a compound joined by the quoter', 'it is today that we act', 'it is to day that we act'],
   ])('%s', (_name, quote, source) => {
     const c = compare(quote, source);
     expect(c.fragments[0]!.found).toBe(true);

@@ -54,10 +54,37 @@ export function alignWords(
       q += n;
     }
   }
+  runs = joinSplitWords(runs, quoteKeys, sourceKeys);
   runs = slideEdgeMatches(runs, sourceKeys);
   runs = mergeSplitRemovals(runs, sourceKeys);
   slideRemovalsToClauses(runs, sourceKeys, startsClause);
   return trimSourceEdges(runs, quoteKeys);
+}
+
+/**
+ * OCR text splits words across lines without a hyphen ("Cen\ntral"), and a quoter may
+ * join or split a compound ("to-day", "today"): where a change block's source words and
+ * quotation words spell the same letters, it is one match of unequal word counts.
+ */
+function joinSplitWords(runs: Run[], quoteKeys: string[], sourceKeys: string[]): Run[] {
+  const out: Run[] = [];
+  for (let i = 0; i < runs.length; i++) {
+    const a = runs[i]!;
+    const b = runs[i + 1];
+    if (b && a.kind !== 'equal' && b.kind !== 'equal' && a.kind !== b.kind) {
+      const removed = a.kind === 'removed' ? a : b;
+      const added = a.kind === 'added' ? a : b;
+      const sourceLetters = sourceKeys.slice(removed.sourceFrom, removed.sourceTo).join('');
+      const quoteLetters = quoteKeys.slice(added.quoteFrom, added.quoteTo).join('');
+      if (sourceLetters === quoteLetters && !quoteLetters.includes('[')) {
+        out.push({ kind: 'equal', sourceFrom: removed.sourceFrom, sourceTo: removed.sourceTo, quoteFrom: added.quoteFrom, quoteTo: added.quoteTo });
+        i++;
+        continue;
+      }
+    }
+    out.push(a);
+  }
+  return out;
 }
 
 /**

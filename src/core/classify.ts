@@ -88,6 +88,11 @@ export function itemsFromRuns(runs: Run[], fragment: number, parsed: ParsedQuota
 
 /** An equal run is a match, except words the quoter altered inside brackets ("[t]he"). */
 function pushEqual(items: Item[], run: Run, fragment: number, parsed: ParsedQuotation): void {
+  if (run.quoteTo - run.quoteFrom !== run.sourceTo - run.sourceFrom) {
+    // a word split or joined ("Cen tral" for "Central"): one match as it stands
+    items.push({ kind: 'match', fragment, quoteFrom: run.quoteFrom, quoteTo: run.quoteTo, sourceFrom: run.sourceFrom, sourceTo: run.sourceTo });
+    return;
+  }
   let q = run.quoteFrom;
   let s = run.sourceFrom;
   while (q < run.quoteTo) {

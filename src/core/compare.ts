@@ -344,7 +344,7 @@ function caseChangeNotes(quote: string, source: string, parsed: ParsedQuotation,
   const notes: Note[] = [];
   const fragmentStarts = new Set(parsed.fragments.map((f) => f.firstToken));
   for (const item of items) {
-    if (item.kind !== 'match') continue;
+    if (item.kind !== 'match' || item.quoteTo - item.quoteFrom !== item.sourceTo - item.sourceFrom) continue;
     for (let k = 0; k < item.quoteTo - item.quoteFrom; k++) {
       const q = item.quoteFrom + k;
       if (fragmentStarts.has(q)) continue;
