@@ -198,3 +198,20 @@ describe('compare: context', () => {
     expect(text.slice(c.segments[0]!.source!.start, c.segments[0]!.source!.end)).toBe('First here. ');
   });
 });
+
+describe('compare: OCR page furniture', () => {
+  it('does not count a running head and page number inside the quoted passage as a silent omission', () => {
+    const source = 'The committee met in April and elected\nits secretary without a vote.\n\f\nTHE HISTORY OF THE PARTY 213\n\nNobody objected at the time.';
+    const quote = 'elected its secretary without a vote. Nobody objected at the time.';
+    const c = compare(quote, source);
+    const omission = c.segments.find((s) => s.kind === 'omission')!;
+    expect(omission.pageFurniture).toBe(true);
+    expect(c.stats.silentOmissions).toBe(0);
+    expect(noteCodes(c)).not.toContain('silent-omission');
+  });
+  it('still counts a real sentence on its own line as a silent omission', () => {
+    const source = 'The committee met.\nIt elected its secretary.\nSome members objected.\nThe vote was held.';
+    const c = compare('It elected its secretary. The vote was held.', source);
+    expect(c.stats.silentOmissions).toBe(1);
+  });
+});

@@ -17,6 +17,8 @@ import type { Note, Segment, Span, Stats } from './types.js';
 /** One piece of a fragment's alignment before offsets are assigned. */
 export interface Item {
   kind: 'match' | 'omission' | 'insertion' | 'alteration';
+  /** omission only: a page header, footer or number on lines of its own */
+  pageFurniture?: boolean;
   fragment?: number;
   /** quotation words [quoteFrom, quoteTo) */
   quoteFrom: number;
@@ -125,6 +127,7 @@ export function itemsToSegments(
     const segment: Segment = { kind: item.kind };
     if (item.fragment !== undefined) segment.fragment = item.fragment;
     if (item.kind === 'omission') segment.marked = item.marked ?? false;
+    if (item.pageFurniture) segment.pageFurniture = true;
     if (item.kind === 'insertion') segment.editorial = item.editorial ?? false;
     if (item.kind === 'alteration' && item.editorial) segment.editorial = true;
     return segment;
@@ -182,6 +185,7 @@ export function countStats(items: Item[]): Stats {
         stats.quotedWords += item.sourceTo - item.sourceFrom;
         break;
       case 'omission':
+        if (item.pageFurniture) break;
         stats.omittedWords += item.sourceTo - item.sourceFrom;
         if (item.marked) stats.markedOmissions++;
         else stats.silentOmissions++;
@@ -201,7 +205,7 @@ export function countStats(items: Item[]): Stats {
 export function itemNotes(segments: Segment[]): Note[] {
   const notes: Note[] = [];
   for (const s of segments) {
-    if (s.kind === 'omission' && !s.marked) {
+    if (s.kind === 'omission' && !s.marked && !s.pageFurniture) {
       notes.push({ code: 'silent-omission', message: `Words are left out here with no ellipsis: “${clip(s.sourceText ?? '')}”.`, ...(s.source ? { source: s.source } : {}) });
     }
     if (s.kind === 'insertion' && !s.editorial && s.fragment !== undefined) {
@@ -214,4 +218,25 @@ export function itemNotes(segments: Segment[]): Note[] {
 export function clip(text: string, max = 80): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+const MAX_FURNITURE_WORDS = 12;
+
+/**
+ * Is this stretch of source words a page header, footer or page number that OCR left in
+ * the running text? It must stand on lines of its own (a line break or form feed on both
+ * sides), be short, and look the part: a bare number, capitals only, or a form feed by it.
+ */
+export function isPageFurniture(source: string, tokens: Tokens, from: number, to: number): boolean {
+  if (to <= from || to - from > MAX_FURNITURE_WORDS) return false;
+  const start = tokens.starts[from]!;
+  const end = tokens.ends[to - 1]!;
+  const before = source.slice(from > 0 ? tokens.ends[from - 1]! : 0, start);
+  const after = source.slice(end, to < tokens.count ? tokens.starts[to]! : source.length);
+  if (!/[\n\f]\s*$/.test(before) || !/^[^\p{L}\p{N}]*[\n\f]/u.test(after)) return false;
+  const text = source.slice(start, end);
+  const formFeed = /\f/.test(before) || /\f/.test(after);
+  const pageNumber = /(^|\s)\d{1,4}($|\s)/.test(text) || /^[ivxlc]+$/i.test(text.trim());
+  const capitals = text === text.toUpperCase() && /\p{Lu}/u.test(text);
+  return formFeed || pageNumber || capitals;
 }

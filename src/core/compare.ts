@@ -9,7 +9,7 @@
  * once. The cache changes only speed, never the result.
  */
 import { alignWords, type Run } from './align.js';
-import { clip, countStats, itemNotes, itemsFromRuns, itemsToSegments, type Item } from './classify.js';
+import { clip, countStats, isPageFurniture, itemNotes, itemsFromRuns, itemsToSegments, type Item } from './classify.js';
 import { findCues } from './cues.js';
 import { choosePlacement, findCandidates, isConvincing, positionsOfKeys, prepareSource, slackFor, type Candidate, type PreparedSource } from './locate.js';
 import { parseQuotation, type ParsedQuotation } from './quotation.js';
@@ -94,7 +94,11 @@ export function compare(quote: string, source: string, options: CompareOptions =
       runs = [{ kind: 'removed', sourceFrom: region.start, sourceTo: region.end, quoteFrom: piece.firstToken, quoteTo: piece.firstToken },
         { kind: 'added', sourceFrom: region.end, sourceTo: region.end, quoteFrom: piece.firstToken, quoteTo: piece.endToken }];
     }
-    return itemsFromRuns(runs, piece.fragment, parsed);
+    const pieceItems = itemsFromRuns(runs, piece.fragment, parsed);
+    for (const item of pieceItems) {
+      if (item.kind === 'omission' && isPageFurniture(source, sourceTokens, item.sourceFrom, item.sourceTo)) item.pageFurniture = true;
+    }
+    return pieceItems;
   });
 
   const fragments: Fragment[] = parsed.fragments.map((fragment, f) => {

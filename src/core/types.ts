@@ -53,6 +53,11 @@ export interface Segment {
   marked?: boolean;
   /** insertion only: the inserted text stands in square brackets */
   editorial?: boolean;
+  /**
+   * omission only: the left-out text is a page header, footer or page number standing on
+   * lines of its own (OCR of printed pages); not counted as a silent omission
+   */
+  pageFurniture?: boolean;
   /** index into `fragments` of the fragment this segment belongs to (absent for context and for omissions between fragments) */
   fragment?: number;
   /** copies of the texts, for readers of the JSON */
