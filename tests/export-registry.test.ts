@@ -1,4 +1,6 @@
+import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { compare } from '../src/core/compare.js';
 import { exportFormats, exporters, findExporter } from '../src/export/registry.js';
 import { caseInputOf, hostileInput, smallCase } from './helpers/export-fixtures.js';
 
@@ -30,6 +32,21 @@ describe('export registry', () => {
       expect(single.length, exporter.format).toBeGreaterThan(0);
       expect(single.endsWith('\n'), exporter.format).toBe(true);
       expect(exporter.renderCase(whole).length, exporter.format).toBeGreaterThan(single.length / 10);
+    }
+  });
+
+  it.each([
+    ['not found at all', 'Nothing here matches at all whatsoever'],
+    ['partly found', 'Alpha beta gamma … the weather is fine today'],
+    ['reordered', 'Iota kappa lambda mu … Alpha beta gamma delta'],
+  ])('renders every format for a quotation %s', (_label, quote) => {
+    const source = 'Alpha beta gamma delta. Epsilon zeta eta theta. Iota kappa lambda mu. Nu xi omicron pi.';
+    const comparison = compare(quote, source);
+    for (const exporter of exporters) {
+      const output = exporter.render({ comparison, quote, source });
+      if (exporter.mediaType.includes('json')) expect(() => JSON.parse(output), exporter.format).not.toThrow();
+      if (exporter.format === 'tei') expect(XMLValidator.validate(output)).toBe(true);
+      expect(output.length, exporter.format).toBeGreaterThan(0);
     }
   });
 });

@@ -28,6 +28,22 @@ describe('restoreQuotation', () => {
     expect(restore(quote)).toBe(expected);
   });
 
+  it('gives a reordered quotation back in the source order', () => {
+    const source = 'Alpha beta gamma delta. Epsilon zeta eta theta. Iota kappa lambda mu. Nu xi omicron pi.';
+    expect(restore('Iota kappa lambda mu … Alpha beta gamma delta', source)).toBe(
+      'Alpha beta gamma delta. Epsilon zeta eta theta. Iota kappa lambda mu',
+    );
+  });
+
+  it('leaves out a fragment that is not in the source, and the export says so', () => {
+    const source = 'Alpha beta gamma delta. Epsilon zeta eta theta.';
+    const quote = 'Alpha beta gamma … the weather is fine today';
+    expect(restore(quote, source)).toBe('Alpha beta gamma');
+    const text = renderRestored({ comparison: compare(quote, source), quote, source });
+    expect(text).toContain('Not found in the source, so not restored: “the weather is fine today”.');
+    expect(text).not.toContain('already faithful');
+  });
+
   it('is null when the quotation is not in the source', () => {
     expect(restore('Nothing like this is in it at all')).toBeNull();
   });

@@ -35,6 +35,8 @@ export function restoreQuotation(input: Pick<ExportInput, 'comparison' | 'quote'
   const leadingInsertions: Segment[] = [];
   for (const segment of comparison.segments) {
     if (segment.kind === 'insertion') {
+      // A fragment the engine could not locate stands as an insertion; it is reported below, not restored.
+      if (segment.fragment !== undefined && comparison.fragments[segment.fragment]?.found === false) continue;
       (located[located.length - 1]?.insertionsAfter ?? leadingInsertions).push(segment);
     } else if (segment.source && (segment.kind === 'match' || segment.kind === 'omission' || segment.kind === 'alteration')) {
       located.push({ segment: segment as Segment & { source: Span }, insertionsAfter: [] });
@@ -93,15 +95,19 @@ function restoredBlock(input: ExportInput): string {
   if (citation) lines.push(`— ${citation}`);
   const { silentOmissions, markedOmissions } = comparison.stats;
   const alterations = comparison.segments.filter((s) => s.kind === 'alteration').length;
-  const unbracketed = comparison.segments.filter((s) => s.kind === 'insertion' && !s.editorial).length;
+  const unbracketed = comparison.segments.filter(
+    (s) => s.kind === 'insertion' && !s.editorial && (s.fragment === undefined || comparison.fragments[s.fragment]?.found !== false),
+  ).length;
   const changes = [
     silentOmissions > 0 ? `${plural(silentOmissions, 'silent omission')} put back` : '',
     markedOmissions > 0 ? `${plural(markedOmissions, 'cut')} marked ${CUT_MARK}` : '',
     alterations > 0 ? `${plural(alterations, 'altered word group')} returned to the source's wording` : '',
     unbracketed > 0 ? `${plural(unbracketed, 'unbracketed insertion')} now in brackets` : '',
+    comparison.reordered ? "the quotation's fragments put back in the source's order" : '',
   ].filter(Boolean);
-  lines.push('', `Restored from the source by Elision${changes.length > 0 ? `: ${changes.join('; ')}` : ': the quotation was already faithful'}.`);
   const missing = comparison.fragments.filter((f) => !f.found).map((f) => `“${quote.slice(f.quote.start, f.quote.end).trim()}”`);
+  const outcome = changes.length > 0 ? `: ${changes.join('; ')}` : missing.length > 0 ? '' : ': the quotation was already faithful';
+  lines.push('', `Restored from the source by Elision${outcome}.`);
   if (missing.length > 0) lines.push(`Not found in the source, so not restored: ${missing.join('; ')}.`);
   return lines.join('\n');
 }
