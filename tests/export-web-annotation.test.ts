@@ -34,7 +34,7 @@ function anchor(text: string, selector: Selector): { start: number; end: number 
 
 function annotationsOf(json: string): Annotation[] {
   const collection = JSON.parse(json);
-  expect(collection['@context'][0]).toBe('http://www.w3.org/ns/anno.jsonld');
+  expect(collection['@context']).toBe('http://www.w3.org/ns/anno.jsonld');
   expect(collection.type).toBe('AnnotationCollection');
   expect(collection.total).toBe(collection.first.items.length);
   return collection.first.items as Annotation[];

@@ -125,10 +125,9 @@ export function annotationsOf(input: ExportInput, idBase: string): Array<Record<
     }
   }
   comparison.segments
-    .map((segment, index) => ({ segment, index }))
-    .filter((e) => e.segment.kind === 'omission' && e.segment.source)
-    .sort((a, b) => a.segment.source!.start - b.segment.source!.start)
-    .forEach(({ segment, index }, k) => {
+    .filter((segment) => segment.kind === 'omission' && segment.source)
+    .sort((a, b) => a.source!.start - b.source!.start)
+    .forEach((segment, k) => {
       const words = countWords(source.slice(segment.source!.start, segment.source!.end));
       const how = segment.marked ? 'marked with an ellipsis' : 'silently: the quotation shows no ellipsis where it was cut';
       annotations.push({
@@ -137,13 +136,13 @@ export function annotationsOf(input: ExportInput, idBase: string): Array<Record<
         motivation: 'assessing',
         body: body(`The quotation leaves out ${plural(words, 'word')} here, ${how}.`),
         target: targetOf(sourceIri, source, segment.source!, sourceCodePoint),
-        'elision:segment': index,
       });
     });
   return annotations;
 }
 
-const CONTEXT = ['http://www.w3.org/ns/anno.jsonld', { elision: 'urn:elision:vocab#' }];
+/** The W3C context alone, as a plain string: the form every annotation client reads. */
+const CONTEXT = 'http://www.w3.org/ns/anno.jsonld';
 
 function collection(id: string, label: string, summary: string, items: Array<Record<string, unknown>>): string {
   const output = {
