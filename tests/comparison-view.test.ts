@@ -73,6 +73,16 @@ describe('buildComparisonView', () => {
     for (const cue of linkedCues) expect(ids.has(cue.href!.slice(1))).toBe(true);
   });
 
+  it('marks where the quotation inserts words in the source, bracketed or not', () => {
+    const point = view.sourceRuns.find((r) => r.kind === 'insertion-point');
+    expect(point?.otherText).toContain('very');
+    expect(point?.editorial).toBe(true);
+    const quote = 'The committee said the plan was not truly good';
+    const bare = buildComparisonView(compare(quote, SOURCE), quote, SOURCE).sourceRuns.find((r) => r.kind === 'insertion-point');
+    expect(bare?.otherText?.trim()).toBe('truly');
+    expect(bare?.editorial).toBe(false);
+  });
+
   it('numbers the differences in reading order and puts each number on a focusable run', () => {
     expect(view.differences.map((d) => d.kind)).toEqual(['insertion-editorial', 'omission-silent', 'omission-silent', 'omission-marked']);
     expect(view.differences.map((d) => d.number)).toEqual([1, 2, 3, 4]);

@@ -67,6 +67,8 @@ export interface Run {
   label?: string;
   /** the other side's words: for an alteration, the source's on the quotation side and vice versa */
   otherText?: string;
+  /** insertion-point only: whether the inserted words stand in square brackets */
+  editorial?: boolean;
   /** only-differences mode: the end of a shortened match, after `hiddenWords` words not shown */
   tail?: string;
   hiddenWords?: number;
@@ -244,7 +246,7 @@ export function buildComparisonView(
         const kind: RunKind = editorial ? 'insertion-editorial' : 'insertion-unbracketed';
         const quoteRun: Run = { kind, text: '', id: ids.quote(index), counterpart: ids.source(index), fragment, label: editorial ? 'inserted in square brackets' : 'inserted without brackets' };
         quotePaint.push({ span: segment.quote, priority: 1, run: quoteRun });
-        sourceMarks.push({ at: lastSourceEnd, order: 1, run: { kind: 'insertion-point', text: '⁁', id: ids.source(index), counterpart: ids.quote(index), otherText: quoteText, label: `the quotation inserts here: ${quoteText ?? ''}` } });
+        sourceMarks.push({ at: lastSourceEnd, order: 1, run: { kind: 'insertion-point', text: '⁁', id: ids.source(index), counterpart: ids.quote(index), otherText: quoteText, editorial, label: `the quotation inserts here: ${quoteText ?? ''}` } });
         addDifference({ kind, targetId: ids.quote(index), title: `${editorial ? 'Editorial insertion' : 'Insertion without brackets'}: “${quoteText ?? ''}”`, quoteText });
         break;
       }
