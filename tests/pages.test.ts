@@ -178,6 +178,10 @@ describe('POST /compare', () => {
     expectNothingInline(res.text);
   });
 
+  it('sends a GET of the result page to the form', async () => {
+    await request(app).get('/compare').expect(303).expect('Location', '/#compare');
+  });
+
   it('refuses a form posted without its CSRF token', async () => {
     await request(app).post('/compare').type('form').send({ quote: QUOTE, source: SOURCE }).expect(403);
   });

@@ -14,6 +14,7 @@ import { compare } from '../../core/compare.js';
 import type { CompareOptions } from '../../core/types.js';
 import type { Case, CaseStore, Citation, QuotedBy } from '../../cases/types.js';
 import { checkComparePair } from '../../limits.js';
+import { closeBidiControls } from '../../bidi.js';
 import { UserError } from '../../errors.js';
 import { ComparisonCache } from '../comparison-cache.js';
 import { buildComparisonView, buildDebateView, summarise, type SourceMode } from '../comparison-view.js';
@@ -71,6 +72,11 @@ export function pagesRouter(): Router {
       form: emptyForm(),
       error: undefined,
     });
+  });
+
+  // A bookmarked or reloaded result page arrives as a GET: the form is where the texts go.
+  router.get('/compare', (_req, res) => {
+    res.redirect(303, '/#compare');
   });
 
   router.post('/compare', (req, res) => {
@@ -217,8 +223,9 @@ export function readForm(body: unknown): CompareForm {
   const form = emptyForm();
   form.quote = field(body, 'quote');
   form.source = field(body, 'source');
-  for (const name of CITATION_FIELDS) form[name] = field(body, name).trim();
-  form.quotedBy = field(body, 'quotedBy').trim();
+  // closeBidiControls: an override left open in a label would reverse the page's words after it
+  for (const name of CITATION_FIELDS) form[name] = closeBidiControls(field(body, name).trim());
+  form.quotedBy = closeBidiControls(field(body, 'quotedBy').trim());
   return form;
 }
 
