@@ -63,8 +63,9 @@ export function alignWords(
 
 /**
  * OCR text splits words across lines without a hyphen ("Cen\ntral"), and a quoter may
- * join or split a compound ("to-day", "today"): where a change block's source words and
- * quotation words spell the same letters, it is one match of unequal word counts.
+ * join or split a compound ("to day", "today") or bracket words that are in the source:
+ * where a change block's source words and quotation words spell the same letters, it is
+ * one match (of unequal word counts, maybe).
  */
 function joinSplitWords(runs: Run[], quoteKeys: string[], sourceKeys: string[]): Run[] {
   const out: Run[] = [];
@@ -75,8 +76,9 @@ function joinSplitWords(runs: Run[], quoteKeys: string[], sourceKeys: string[]):
       const removed = a.kind === 'removed' ? a : b;
       const added = a.kind === 'added' ? a : b;
       const sourceLetters = sourceKeys.slice(removed.sourceFrom, removed.sourceTo).join('');
-      const quoteLetters = quoteKeys.slice(added.quoteFrom, added.quoteTo).join('');
-      if (sourceLetters === quoteLetters && !quoteLetters.includes('[')) {
+      // a quoter's brackets around words that do stand there in the source insert nothing
+      const quoteLetters = quoteKeys.slice(added.quoteFrom, added.quoteTo).map((k) => (k.startsWith('[') ? k.slice(1, -1) : k)).join('');
+      if (sourceLetters === quoteLetters) {
         out.push({ kind: 'equal', sourceFrom: removed.sourceFrom, sourceTo: removed.sourceTo, quoteFrom: added.quoteFrom, quoteTo: added.quoteTo });
         i++;
         continue;

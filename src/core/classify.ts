@@ -59,31 +59,30 @@ export function itemsFromRuns(runs: Run[], fragment: number, parsed: ParsedQuota
       quoteFrom = Math.min(quoteFrom, r.quoteFrom);
       i++;
     }
-    // split the quotation side into bracketed and plain stretches
-    const plain: Array<[number, number]> = [];
+    // The quotation side in stretches, bracketed or plain, in reading order: the first
+    // plain stretch stands for the source words (an alteration), later ones are insertions.
+    const hasSource = sourceTo > sourceFrom;
+    let sourceUsed = !hasSource;
+    const blockItems: Item[] = [];
     for (let q = quoteFrom; q < quoteTo; ) {
       const editorial = parsed.editorial[q]!;
       let end = q + 1;
       while (end < quoteTo && parsed.editorial[end] === editorial) end++;
       if (editorial) {
-        items.push({ kind: 'insertion', fragment, quoteFrom: q, quoteTo: end, sourceFrom, sourceTo: sourceFrom, editorial: true });
+        blockItems.push({ kind: 'insertion', fragment, quoteFrom: q, quoteTo: end, sourceFrom, sourceTo: sourceFrom, editorial: true });
+      } else if (!sourceUsed) {
+        blockItems.push({ kind: 'alteration', fragment, quoteFrom: q, quoteTo: end, sourceFrom, sourceTo });
+        sourceUsed = true;
       } else {
-        plain.push([q, end]);
+        blockItems.push({ kind: 'insertion', fragment, quoteFrom: q, quoteTo: end, sourceFrom, sourceTo: sourceFrom, editorial: false });
       }
       q = end;
     }
-    const hasSource = sourceTo > sourceFrom;
-    if (plain.length > 0 && hasSource) {
-      const [first] = plain[0]!;
-      const last = plain[plain.length - 1]![1];
-      items.push({ kind: 'alteration', fragment, quoteFrom: first, quoteTo: last, sourceFrom, sourceTo });
-    } else if (plain.length > 0) {
-      for (const [from, to] of plain) {
-        items.push({ kind: 'insertion', fragment, quoteFrom: from, quoteTo: to, sourceFrom, sourceTo: sourceFrom, editorial: false });
-      }
-    } else if (hasSource) {
-      items.push({ kind: 'omission', fragment, quoteFrom, quoteTo: quoteFrom, sourceFrom, sourceTo, marked: false });
+    if (!sourceUsed) {
+      // source words left out where nothing of the quoter's own stands for them
+      blockItems.unshift({ kind: 'omission', fragment, quoteFrom, quoteTo: quoteFrom, sourceFrom, sourceTo, marked: false });
     }
+    items.push(...blockItems);
   }
   return items;
 }

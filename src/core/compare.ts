@@ -101,8 +101,10 @@ export function compare(quote: string, source: string, options: CompareOptions =
     return pieceItems;
   });
 
+  const piecesOfFragment: number[][] = parsed.fragments.map(() => []);
+  pieces.forEach((piece, p) => piecesOfFragment[piece.fragment]!.push(p));
   const fragments: Fragment[] = parsed.fragments.map((fragment, f) => {
-    const fragmentItems = pieces.flatMap((piece, p) => (piece.fragment === f ? itemsOfPiece[p]! : []));
+    const fragmentItems = piecesOfFragment[f]!.flatMap((p) => itemsOfPiece[p]!);
     const described = describeFragment(quote, source, fragment.span, fragmentItems, sourceTokens, fragment.endToken - fragment.firstToken);
     if (!described.found) {
       notes.push({ code: 'fragment-not-found', message: `“${clip(quote.slice(fragment.span.start, fragment.span.end))}” is not in the source.`, quote: fragment.span });
@@ -119,15 +121,20 @@ export function compare(quote: string, source: string, options: CompareOptions =
     if (placed[k]!.range.from < placed[k - 1]!.range.to) reordered = true;
   }
   const bySource = placed.slice().sort((a, b) => a.range.from - b.range.from);
+  // placedBefore[i]: how many pieces before piece i have a place in the source
+  const placedBefore = new Int32Array(pieces.length + 1);
+  pieces.forEach((_piece, p) => {
+    placedBefore[p + 1] = placedBefore[p]! + (itemsOfPiece[p]!.some((item) => item.sourceTo > item.sourceFrom) ? 1 : 0);
+  });
   const gapAfterPiece = new Map<number, Item>();
   for (let k = 1; k < bySource.length; k++) {
     const left = bySource[k - 1]!;
     const right = bySource[k]!;
     const leftFragment = parsed.fragments[left.piece.fragment]!;
     // the quoter's mark between these two pieces: none inside one fragment (a silent join)
-    const lastPieceOfFragment = !pieces.some((other, p) => p > left.p && other.fragment === left.piece.fragment);
-    const mark = lastPieceOfFragment ? leftFragment.markAfter : null;
-    const adjacentInQuote = right.p === left.p + 1 || pieces.slice(left.p + 1, right.p).every((between) => located.regions[pieces.indexOf(between)] === null);
+    const ownPieces = piecesOfFragment[left.piece.fragment]!;
+    const mark = ownPieces[ownPieces.length - 1] === left.p ? leftFragment.markAfter : null;
+    const adjacentInQuote = right.p > left.p && placedBefore[right.p] === placedBefore[left.p + 1];
     const gapFrom = left.range.to;
     const gapTo = right.range.from;
     const gapCharsFrom = sourceTokens.ends[gapFrom - 1]!;
@@ -166,9 +173,9 @@ export function compare(quote: string, source: string, options: CompareOptions =
   }
   fragments.forEach((fragment, f) => {
     // alternatives are told for a fragment placed as one piece
-    const onlyPiece = pieces.filter((piece) => piece.fragment === f);
-    if (!fragment.found || !fragment.source || onlyPiece.length !== 1) return;
-    const p = pieces.indexOf(onlyPiece[0]!);
+    const own = piecesOfFragment[f]!;
+    if (!fragment.found || !fragment.source || own.length !== 1) return;
+    const p = own[0]!;
     const elsewhere = located.placement.alternatives[p]!
       .map((c) => ({ source: candidateSpan(c, sourceTokens), score: c.score }))
       .filter((a) => a.source.end <= fragment.source!.start || a.source.start >= fragment.source!.end);
@@ -288,13 +295,19 @@ function widenRegions(chosen: Array<Candidate | null>, pieces: Piece[], sourceLe
     .filter((x): x is { c: Candidate; p: number } => x.c !== null)
     .sort((a, b) => a.c.start - b.c.start);
   const regions: Array<{ start: number; end: number } | null> = chosen.map(() => null);
+  let previousEnd = 0;
   order.forEach(({ c, p }, k) => {
     const piece = pieces[p]!;
     const words = piece.endToken - piece.firstToken;
     const widen = Math.min(slackFor(words), words - c.matched + 1);
-    const floor = k > 0 ? order[k - 1]!.c.end : 0;
-    const ceiling = k < order.length - 1 ? order[k + 1]!.c.start : sourceLength;
-    regions[p] = { start: Math.max(floor, Math.min(c.start, c.start - widen)), end: Math.min(ceiling, Math.max(c.end, c.end + widen)) };
+    const ceiling = k < order.length - 1 ? Math.max(c.end, order[k + 1]!.c.start) : sourceLength;
+    const start = Math.max(previousEnd, c.start - widen);
+    const end = Math.min(ceiling, c.end + widen);
+    // Two pieces on the same source words (a quotation repeating itself): the later one
+    // has nowhere of its own to stand.
+    if (start >= Math.min(end, c.end)) return;
+    regions[p] = { start, end };
+    previousEnd = end;
   });
   return regions;
 }
