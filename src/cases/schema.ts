@@ -9,6 +9,7 @@
  * maps them to this shape) and slugs' uniqueness (the store knows what is taken).
  */
 import { z } from 'zod';
+import { closeBidiControls } from '../bidi.js';
 import { UserError } from '../errors.js';
 import { MAX_QUOTE_BYTES, MAX_SOURCE_BYTES } from '../limits.js';
 import type { CaseInput, Citation, QuotedBy } from './types.js';
@@ -43,7 +44,8 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 function label(what: string, maxLength: number) {
   return z
     .string({ error: `${what} must be text.` })
-    .transform((value) => value.replace(/\s+/g, ' ').trim())
+    // closeBidiControls: an override left open would reverse the page's words after the label
+    .transform((value) => closeBidiControls(value.replace(/\s+/g, ' ').trim()))
     .check((ctx) => {
       if (CONTROL.test(ctx.value)) {
         ctx.issues.push({ code: 'custom', input: ctx.value, message: `${what} contains control characters.` });
