@@ -59,6 +59,10 @@ function noisy(text: string, flags: number): string {
 /** The invariants every comparison keeps, whatever the input. */
 function checkTiling(c: Comparison, quote: string, source: string): void {
   for (const s of c.segments) {
+    // the contract's keys, always present on their kinds
+    if (s.kind === 'omission') expect(typeof s.marked).toBe('boolean');
+    if (s.kind === 'insertion') expect(typeof s.editorial).toBe('boolean');
+    if (s.kind === 'match' || s.kind === 'alteration') expect(s.quote && s.source).toBeTruthy();
     for (const span of [s.quote, s.source]) {
       if (!span) continue;
       expect(span.start).toBeGreaterThanOrEqual(0);
