@@ -21,6 +21,11 @@ import { projectRoot } from './helpers/server-process.js';
 
 const run = promisify(execFile);
 
+// A fixed seed keeps CI repeatable; FUZZ_SEED=random (or a number) explores further.
+// fast-check prints the seed and the shrunk counterexample of any failure.
+const seedSetting = process.env.FUZZ_SEED ?? '20261127';
+if (seedSetting !== 'random') fc.configureGlobal({ seed: Number(seedSetting) });
+
 // ---- what every answer must satisfy ---------------------------------------------------
 
 function expectSpanWithin(span: Span | null | undefined, length: number, where: string): void {
@@ -185,8 +190,16 @@ describe('compare() under fuzzing', () => {
   });
 
   it('finds a verbatim slice of any source where it stands', () => {
+    // words without brackets or dots: "[0]" quoted is an editorial insertion, not a word to find
+    const plainWords = fc.array(
+      fc.oneof(
+        fc.constantFrom('the', 'Stalin', 'resign', 'not', 'но', 'не', 'Geschäft', '中国', 'نعم', 'a', 'I'),
+        fc.stringMatching(/^[A-Za-z0-9'’,;:!?-]{1,12}$/),
+      ),
+      { minLength: 1, maxLength: 120 },
+    );
     fc.assert(
-      fc.property(words, fc.nat(), fc.nat(), (sourceWords, a, b) => {
+      fc.property(plainWords, fc.nat(), fc.nat(), (sourceWords, a, b) => {
         const source = sourceWords.join(' ');
         const from = a % sourceWords.length;
         const to = from + 1 + (b % (sourceWords.length - from));
