@@ -79,8 +79,15 @@ export function itemsFromRuns(runs: Run[], fragment: number, parsed: ParsedQuota
       q = end;
     }
     if (!sourceUsed) {
-      // source words left out where nothing of the quoter's own stands for them
-      blockItems.unshift({ kind: 'omission', fragment, quoteFrom, quoteTo: quoteFrom, sourceFrom, sourceTo, marked: false });
+      const bracketed = blockItems.find((item) => item.kind === 'insertion');
+      if (bracketed) {
+        // "[Smith]" where the source has "he": the quoter's bracketed words stand for source words
+        bracketed.kind = 'alteration';
+        bracketed.sourceTo = sourceTo;
+      } else {
+        // source words left out where nothing of the quoter's own stands for them
+        blockItems.unshift({ kind: 'omission', fragment, quoteFrom, quoteTo: quoteFrom, sourceFrom, sourceTo, marked: false });
+      }
     }
     items.push(...blockItems);
   }

@@ -11,7 +11,7 @@
 import { alignWords, type Run } from './align.js';
 import { clip, countStats, isPageFurniture, itemNotes, itemsFromRuns, itemsToSegments, type Item } from './classify.js';
 import { findCues } from './cues.js';
-import { choosePlacement, findCandidates, isConvincing, positionsOfKeys, prepareSource, slackFor, type Candidate, type PreparedSource } from './locate.js';
+import { choosePlacement, findCandidates, isConvincing, matchableWords, positionsOfKeys, prepareSource, slackFor, type Candidate, type PreparedSource } from './locate.js';
 import { parseQuotation, type ParsedQuotation } from './quotation.js';
 import { contextEnd, contextStart, crossesSentenceEnd } from './sentences.js';
 import type { CompareOptions, Comparison, Confidence, Fragment, Note, Span } from './types.js';
@@ -226,7 +226,7 @@ interface Located {
 function locatePieces(pieces: Piece[], quoteKeys: string[], sourceKeys: string[], positions: Map<string, number[]>): Located {
   const keys = pieces.map((piece) => quoteKeys.slice(piece.firstToken, piece.endToken));
   const candidates = keys.map((k) => findCandidates(k, sourceKeys, positions));
-  const placement = choosePlacement(candidates, keys.map((k) => k.length));
+  const placement = choosePlacement(candidates, keys.map(matchableWords));
   return { candidates, placement, regions: widenRegions(placement.chosen, pieces, sourceKeys.length) };
 }
 
@@ -245,7 +245,7 @@ function splitSilentJoins(
   // a half may itself join passages, so it needs only some words in one place
   const bestMatched = (from: number, to: number): number => {
     const best = findCandidates(quoteKeys.slice(from, to), sourceKeys, positions)[0];
-    return best && (best.matched >= MIN_SPLIT_WORDS || isConvincing(best, to - from)) ? best.matched : -1;
+    return best && (best.matched >= MIN_SPLIT_WORDS || isConvincing(best, matchableWords(quoteKeys.slice(from, to)))) ? best.matched : -1;
   };
   const ownWords = (from: number, to: number) => quoteKeys.slice(from, to).filter((k) => !k.startsWith('[')).length;
   pieces.forEach((piece, p) => {

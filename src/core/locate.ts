@@ -158,7 +158,7 @@ function scoreWindow(fragmentKeys: string[], sourceKeys: string[], windowStart: 
   // ...and its start to the shortest suffix of that, so a stray early match of a common
   // word ("of the") does not pull the placement backwards.
   const first = last - shortestSuffixKeeping(fragmentKeys, sourceKeys, windowStart, windowStart + last, matched);
-  return { start: windowStart + first, end: windowStart + last, matched, score: matched / m };
+  return { start: windowStart + first, end: windowStart + last, matched, score: matched / matchableWords(fragmentKeys) };
 }
 
 /** The length of the shortest suffix of source words [from, to) whose LCS with the fragment is still `matched`. */
@@ -197,7 +197,14 @@ function greedyScore(fragmentKeys: string[], sourceKeys: string[], windowStart: 
       }
     }
   }
-  return { start: first < 0 ? windowStart : first, end: last, matched, score: matched / fragmentKeys.length };
+  return { start: first < 0 ? windowStart : first, end: last, matched, score: matched / matchableWords(fragmentKeys) };
+}
+
+/** Words of a fragment that can match the source: all but the quoter's bracketed ones (keys in brackets). */
+export function matchableWords(fragmentKeys: string[]): number {
+  let n = 0;
+  for (const key of fragmentKeys) if (!key.startsWith('[')) n++;
+  return Math.max(1, n);
 }
 
 /** Is a candidate good enough to call the fragment found? Short fragments must match whole. */
