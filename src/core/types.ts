@@ -141,10 +141,11 @@ export interface Comparison {
 }
 
 export interface CompareOptions {
-  /** whole sentences of context each side beyond the sentence the quotation starts/ends in (default 2) */
+  /**
+   * whole sentences of context each side beyond the sentence the quotation starts/ends in
+   * (default 2); context does not cross a paragraph break once it holds some text
+   */
   contextSentences?: number;
   /** when set, context is this many words each side instead of sentences */
   contextWords?: number;
-  /** 'paragraph' (default) keeps sentence context within the paragraph when it is long enough */
-  contextWithinParagraph?: boolean;
 }
