@@ -79,15 +79,10 @@ export function itemsFromRuns(runs: Run[], fragment: number, parsed: ParsedQuota
       q = end;
     }
     if (!sourceUsed) {
-      const bracketed = blockItems.find((item) => item.kind === 'insertion');
-      if (bracketed) {
-        // "[Smith]" where the source has "he": the quoter's bracketed words stand for source words
-        bracketed.kind = 'alteration';
-        bracketed.sourceTo = sourceTo;
-      } else {
-        // source words left out where nothing of the quoter's own stands for them
-        blockItems.unshift({ kind: 'omission', fragment, quoteFrom, quoteTo: quoteFrom, sourceFrom, sourceTo, marked: false });
-      }
+      // Source words left out where nothing but the quoter's bracketed words stands: a
+      // silent omission and an editorial insertion, never one "editorial alteration",
+      // since "[very]" in place of "not" must not pass as bracket practice.
+      blockItems.unshift({ kind: 'omission', fragment, quoteFrom, quoteTo: quoteFrom, sourceFrom, sourceTo, marked: false });
     }
     items.push(...blockItems);
   }
