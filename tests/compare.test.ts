@@ -88,6 +88,19 @@ describe('compare: kinds of difference', () => {
     if (expectedNotes.length === 0) expect(notes.filter((n) => n !== 'ambiguous-placement')).toEqual([]);
   });
 
+  it('shows bracketed words put in place of source words as a silent cut and an editorial insertion', () => {
+    const text = 'The committee said the plan was not good.';
+    const quote = 'The committee said the plan was [very] good.';
+    expect(compact(compare(quote, text), quote, text)).toBe('=The committee said the plan was · -[not] · +{[very]} · =good.');
+    expect(compare(quote, text).stats.silentOmissions).toBe(1);
+  });
+
+  it('finds a short fragment that opens with bracketed words', () => {
+    const text = 'elected Stalin General Secretary of the party';
+    const quote = 'elected Stalin … [as the] General Secretary';
+    expect(compact(compare(quote, text), quote, text)).toBe('=elected Stalin · +{[as the]} · =General Secretary');
+  });
+
   it('reports a fragment that is not in the source as not found, never forced onto a lookalike', () => {
     const quote = 'It was the best of times … the zebra danced with the moon tonight';
     const { c } = run(quote, source);
