@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { compare } from '../src/core/compare.js';
 import { compact, noteCodes } from './helpers/compact.js';
 
-const seed = readFileSync(new URL('../../shared/seed/stalin-four-attempts-at-resignation.txt', import.meta.url), 'utf8');
+// The founding document (a copy of ../shared/seed/, so the test runs in any clone).
+const seed = readFileSync(new URL('./fixtures/stalin-four-attempts-at-resignation.txt', import.meta.url), 'utf8');
 
 /** The passage of the seed between two markers, inclusive of the start, exclusive of the end. */
 function between(text: string, from: string, to: string): string {
