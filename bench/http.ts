@@ -1,0 +1,212 @@
+/**
+ * `npm run bench:http`: the server under load, on loopback only.
+ *
+ * Starts the real server (src/server.ts, production mode, rate limit off, a throw-away
+ * database, request logs on as in production and drained) and drives it with autocannon
+ * for a fixed time per target, one target after another in the same run:
+ *   1. GET /healthz — the ceiling: express, the middleware and nothing else;
+ *   2. GET /cases/service-stalin-resignation — the founding case page;
+ *   3. POST /api/compare — a mid-sized pair: three cut passages of a 20,000-character
+ *      window of Moby-Dick (../shared/corpus/), one word altered.
+ * Then writes requests/s, p50/p99 latency and errors into BENCHMARKS.md, between
+ * `<!-- bench:http -->` and `<!-- /bench:http -->`, with the command and the machine,
+ * and checks the targets: no errors; the case page at least half the health check's
+ * throughput; case-page p99 under 100 ms at 50 connections.
+ *
+ * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 50) change the load.
+ * Deliberately not a test: numbers depend on the machine; `npm test` never runs this.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const seconds = Number(process.env.BENCH_SECONDS || 10);
+const connections = Number(process.env.BENCH_CONNECTIONS || 50);
+const corpusFile = path.join(root, '..', 'shared', 'corpus', 'moby-dick.txt');
+const benchmarksFile = path.join(root, 'BENCHMARKS.md');
+const CASE_PATH = '/cases/service-stalin-resignation';
+
+interface Target {
+  name: string;
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+}
+
+interface Measured {
+  target: Target;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  timeouts: number;
+}
+
+/** Three passages of a 20,000-character window, cut with ellipses, one word changed. */
+function midSizedPair(): { quote: string; source: string } {
+  if (!existsSync(corpusFile)) {
+    console.error(`bench:http needs ${corpusFile} (the shared corpus) for its compare pair; it is missing, so the benchmark stops.`);
+    process.exit(2);
+  }
+  const book = readFileSync(corpusFile, 'utf8');
+  const source = book.slice(400_000, 420_000);
+  const words = source.split(/\s+/).filter(Boolean);
+  const passage = (from: number, length: number) => words.slice(from, from + length).join(' ');
+  const altered = passage(1500, 30).replace(/\bthe\b/, 'a');
+  const quote = `${passage(400, 40)} … ${passage(900, 25)} … ${altered}`;
+  return { quote, source };
+}
+
+async function startServer(dbDir: string): Promise<{ url: string; stop: () => Promise<number | null> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      ELISION_RATE_LIMIT: '0',
+      ELISION_DB: path.join(dbDir, 'bench.db'),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let printed = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${printed}`)), 30_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      // keep draining: the request log would otherwise fill the pipe and stall the server
+      if (printed.length < 10_000) printed += String(chunk);
+      const match = /Elision listening on (http:\/\/[^\s/]+)\//.exec(printed);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the server exited (${code}):\n${printed}`)));
+  });
+  const stop = () =>
+    new Promise<number | null>((resolve) => {
+      child.once('exit', (code) => resolve(code));
+      child.kill('SIGTERM');
+    });
+  return { url, stop };
+}
+
+async function measure(url: string, target: Target): Promise<Measured> {
+  const result = await autocannon({
+    url: `${url}${target.path}`,
+    method: target.method,
+    connections,
+    duration: seconds,
+    headers: target.body ? { 'content-type': 'application/json' } : {},
+    body: target.body,
+  });
+  return {
+    target,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    timeouts: result.timeouts,
+  };
+}
+
+async function check(url: string, target: Target): Promise<void> {
+  const res = await fetch(`${url}${target.path}`, {
+    method: target.method,
+    headers: target.body ? { 'content-type': 'application/json' } : {},
+    body: target.body,
+  });
+  if (!res.ok) throw new Error(`${target.method} ${target.path} answered ${res.status} before the load started`);
+  await res.arrayBuffer();
+}
+
+function machine(): string {
+  const cpus = os.cpus();
+  return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
+}
+
+function section(results: Measured[], verdicts: string[]): string {
+  const row = (m: Measured) =>
+    `| ${m.target.name} | \`${m.target.method} ${m.target.path}\` | ${Math.round(m.requestsPerSecond)} | ${m.p50} | ${m.p99} | ${m.requests} | ${m.errors + m.non2xx + m.timeouts} |`;
+  return [
+    '<!-- bench:http -->',
+    '## HTTP under load',
+    '',
+    `Command: \`npm run bench:http\` (BENCH_SECONDS=${seconds}, BENCH_CONNECTIONS=${connections}); ${seconds} s per target, ${connections} connections, one target after another against one server process (NODE_ENV=production, ELISION_RATE_LIMIT=0, request logs on), autocannon 9 on the same machine over loopback.`,
+    '',
+    `Machine: ${machine()}. Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${loadAtStart} at the start (other work on the machine shares its cores with the server and with autocannon).`,
+    '',
+    '| target | request | requests/s | p50 ms | p99 ms | requests | errors (incl. non-2xx, timeouts) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    ...results.map(row),
+    '',
+    'The compare pair: a 20,000-character window of Moby-Dick as the source; as the quotation, three passages of it (40, 25 and 30 words) joined by ellipses, one word altered.',
+    '',
+    'Targets:',
+    ...verdicts.map((v) => `- ${v}`),
+    '<!-- /bench:http -->',
+  ].join('\n');
+}
+
+function writeSection(text: string): void {
+  const existing = existsSync(benchmarksFile) ? readFileSync(benchmarksFile, 'utf8') : '# Benchmarks\n';
+  const pattern = /<!-- bench:http -->[\s\S]*?<!-- \/bench:http -->/;
+  const updated = pattern.test(existing) ? existing.replace(pattern, text) : `${existing.trimEnd()}\n\n${text}\n`;
+  writeFileSync(benchmarksFile, updated);
+}
+
+const loadAtStart = os.loadavg()[0]!.toFixed(1);
+
+async function main(): Promise<void> {
+  const pair = midSizedPair();
+  const targets: Target[] = [
+    { name: 'health check (ceiling)', method: 'GET', path: '/healthz' },
+    { name: 'founding case page', method: 'GET', path: CASE_PATH },
+    { name: 'compare API, mid-sized pair', method: 'POST', path: '/api/compare', body: JSON.stringify(pair) },
+  ];
+  const dbDir = mkdtempSync(path.join(os.tmpdir(), 'elision-bench-'));
+  const server = await startServer(dbDir);
+  const results: Measured[] = [];
+  try {
+    for (const target of targets) {
+      await check(server.url, target);
+      // a short warm-up, so the first seconds of JIT and caches do not count
+      await autocannon({ url: `${server.url}${target.path}`, method: target.method, connections: 4, amount: 200, headers: target.body ? { 'content-type': 'application/json' } : {}, body: target.body });
+      console.log(`${target.name}: ${seconds} s at ${connections} connections…`);
+      const measured = await measure(server.url, target);
+      console.log(`  ${Math.round(measured.requestsPerSecond)} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, errors ${measured.errors}, non-2xx ${measured.non2xx}, timeouts ${measured.timeouts}`);
+      results.push(measured);
+    }
+  } finally {
+    const code = await server.stop();
+    rmSync(dbDir, { recursive: true, force: true });
+    if (code !== 0) console.error(`the server exited with ${code} on SIGTERM`);
+  }
+
+  const [health, casePage] = results as [Measured, Measured, Measured];
+  const failures = results.reduce((sum, m) => sum + m.errors + m.non2xx + m.timeouts, 0);
+  const ratio = casePage.requestsPerSecond / health.requestsPerSecond;
+  const verdicts = [
+    `${failures === 0 ? 'met' : 'MISSED'}: zero errors (${failures}).`,
+    `${ratio >= 0.5 ? 'met' : 'MISSED'}: case page at least half the health check's throughput (${(ratio * 100).toFixed(0)} %).`,
+    `${casePage.p99 < 100 ? 'met' : 'MISSED'}: case-page p99 under 100 ms at ${connections} connections (${casePage.p99} ms).`,
+  ];
+  writeSection(section(results, verdicts));
+  for (const verdict of verdicts) console.log(verdict);
+  console.log(`written to ${path.relative(process.cwd(), benchmarksFile) || benchmarksFile}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
