@@ -82,6 +82,20 @@ describe('CSRF protection', () => {
     expect(res.text).toMatch(/<input type="hidden" name="_csrf" value="[A-Za-z0-9_-]{20,}">/);
   });
 
+  it('sets no cookie on answers that carry no form', async () => {
+    const target = app();
+    expect((await request(target).get('/healthz')).headers['set-cookie']).toBeUndefined();
+    expect((await request(target).get('/api/cases')).headers['set-cookie']).toBeUndefined();
+  });
+
+  it('keeps a browser id it already gave, rather than issuing a new one each page', async () => {
+    const agent = request.agent(app());
+    const first = await csrfToken(agent, '/login');
+    const again = await agent.get('/login');
+    expect(again.headers['set-cookie']).toBeUndefined();
+    expect(again.text).toContain(first);
+  });
+
   it('refuses a form posted without a token with 403 and a clear message', async () => {
     const res = await request(app()).post('/login').type('form').send({ token: 'x' });
     expect(res.status).toBe(403);

@@ -116,20 +116,30 @@ export function csrfProtection(options: CsrfOptions = {}): RequestHandler {
     createHmac('sha256', secret).update(browserId).digest('base64url');
 
   return (req, res, next) => {
-    let browserId = readCookies(req)[CSRF_COOKIE];
-    const hadValidId = browserId !== undefined && BROWSER_ID.test(browserId);
-    if (!hadValidId) {
-      // 122 random bits from node's pooled UUID generator: a fresh visitor costs no extra system call
-      browserId = randomUUID().replace(/-/g, '');
-      res.cookie(CSRF_COOKIE, browserId, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: req.secure,
-        path: '/',
-      });
-    }
-    const expected = tokenFor(browserId as string);
-    res.locals.csrfToken = expected;
+    const cookieId = readCookies(req)[CSRF_COOKIE];
+    const hadValidId = cookieId !== undefined && BROWSER_ID.test(cookieId);
+
+    // Made when a page first reads it (rendering a form): JSON answers, redirects and
+    // the health check then set no cookie and cost no HMAC.
+    let pageToken: string | undefined;
+    Object.defineProperty(res.locals, 'csrfToken', {
+      enumerable: true,
+      configurable: true,
+      get(): string {
+        if (pageToken === undefined) {
+          let browserId = hadValidId ? (cookieId as string) : undefined;
+          if (browserId === undefined) {
+            // 122 random bits from node's pooled UUID generator: a fresh visitor costs no extra system call
+            browserId = randomUUID().replace(/-/g, '');
+            if (!res.headersSent) {
+              res.cookie(CSRF_COOKIE, browserId, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
+            }
+          }
+          pageToken = tokenFor(browserId);
+        }
+        return pageToken;
+      },
+    });
 
     if (!needsToken(req)) {
       next();
@@ -141,7 +151,7 @@ export function csrfProtection(options: CsrfOptions = {}): RequestHandler {
       return;
     }
     const sent = sentToken(req);
-    if (hadValidId && sent !== undefined && safeEqual(sent, expected)) {
+    if (hadValidId && sent !== undefined && safeEqual(sent, tokenFor(cookieId as string))) {
       next();
       return;
     }
