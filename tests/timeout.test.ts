@@ -1,8 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../src/web/app.js';
 import { requestTimeout } from '../src/web/timeout.js';
+import { memoryStore } from './helpers/memory-store.js';
 
 function appWithSlowRoutes(budgetMs: number) {
   const lateAnswers: string[] = [];
@@ -60,5 +64,26 @@ describe('request time budget', () => {
     const { app } = appWithSlowRoutes(0);
     const res = await request(app).get('/api/slow');
     expect(res.status).toBe(200);
+  });
+
+  it('in the app, counts from a complete request: a slow upload is not cut off by the budget', async () => {
+    const server = createApp({ store: memoryStore(), requestTimeoutMs: 100 }).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    const body = Buffer.from(JSON.stringify({ quote: 'quick … dog', source: 'The quick brown fox jumps over the lazy dog.' }));
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = http.request({ port, host: '127.0.0.1', path: '/api/compare', method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': body.length } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.write(body.subarray(0, 10));
+        setTimeout(() => req.end(body.subarray(10)), 300);
+      });
+      expect(status).toBe(200);
+    } finally {
+      server.close();
+    }
   });
 });

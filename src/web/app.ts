@@ -56,16 +56,17 @@ export function createApp(options: AppOptions): Express {
   app.locals.store = options.store;
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
 
-  // hardening: logs, headers, time budget and rate limit come before any work is done
+  // hardening: logs, headers and rate limit come before any work is done
   app.use(requestLogger(options.logger ?? createLogger()));
   app.use(securityHeaders());
-  app.use(requestTimeout(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS));
   app.use(apiAndCompareLimit(options.rateLimitPerMinute ?? 0));
 
   app.use('/static', express.static(publicDir, { maxAge: '1h' }));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT }));
-  // hardening: CSRF needs the parsed form; editing protection needs nothing else
+  // hardening: the time budget counts from a complete request (slow uploads are bounded by
+  // the server's requestTimeout); CSRF needs the parsed form
+  app.use(requestTimeout(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS));
   app.use(csrfProtection({ enabled: options.csrf !== false, secret: options.csrfSecret }));
   app.use(requireAdminForEditing(options.adminToken));
   app.use(authRouter(options.adminToken));
