@@ -6,13 +6,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compare } from '../src/core/compare.js';
+import { compare, forgetPreparedSources } from '../src/core/compare.js';
 import { tokenize } from '../src/core/text.js';
 import type { Comparison } from '../src/core/types.js';
 
 const syllables = ['ka', 'lo', 'mer', 'sit', 'ran', 'dor', 'vel', 'ish', 'tu', 'pa', 'ne', 'gro', 'stal', 'ber', 'ov', 'qui', 'zan', 'fel', 'hu', 'mi'];
 /** A pseudo-word: rare enough that fragments of three words stand in one place only. */
-const word = fc.array(fc.constantFrom(...syllables), { minLength: 2, maxLength: 4 }).map((s) => s.join(''));
+const word = fc.array(fc.constantFrom(...syllables), { minLength: 3, maxLength: 5 }).map((s) => s.join(''));
 const sentence = fc.array(word, { minLength: 4, maxLength: 12 }).map((words) => {
   const text = words.join(' ');
   return `${text[0]!.toUpperCase()}${text.slice(1)}.`;
@@ -129,6 +129,26 @@ describe('compare: properties', () => {
         expect(c.span!.end).toBe(words.ends[cut!.kept[cut!.kept.length - 1]![1] - 1]);
       }),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 150) },
+    );
+  });
+
+  it('gives the same comparison whether a first-seen source is searched first or prepared whole', () => {
+    fc.assert(
+      fc.property(sourceText.chain((source) => fc.tuple(fc.constant(source), cutsOf(tokenize(source).count))), fc.nat(), ([source, cut], padding) => {
+        fc.pre(cut !== null);
+        // surround the source with unrelated text, so the quick search has something to skip
+        const filler = 'Unrelated filler sentence number %d stands here. '.repeat(20 + (padding % 40));
+        const big = `${filler}${source} ${filler}`;
+        const words = tokenize(big);
+        const offset = tokenize(filler).count;
+        const quote = cut!.kept.map(([from, to]) => big.slice(words.starts[from + offset]!, words.ends[to + offset - 1]!)).join(' … ');
+        forgetPreparedSources();
+        const quick = compare(quote, big, { quickLocateAbove: 0 });
+        forgetPreparedSources();
+        const whole = compare(quote, big, { quickLocateAbove: Number.POSITIVE_INFINITY });
+        expect(quick).toEqual(whole);
+      }),
+      { numRuns: 60 },
     );
   });
 

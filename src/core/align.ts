@@ -32,28 +32,52 @@ export function alignWords(
   sourceKeys: string[], sourceFrom: number, sourceTo: number,
   startsClause: (sourceWord: number) => boolean = () => false,
 ): Run[] | null {
-  const quoteSlice = quoteKeys.slice(quoteFrom, quoteTo);
+  // The quoter's bracketed words (keys in brackets) never match: leave them out of the
+  // diff, which stays linear in them, and put them back as insertions where they stand.
+  const kept: number[] = [];
+  for (let q = quoteFrom; q < quoteTo; q++) if (!quoteKeys[q]!.startsWith('[')) kept.push(q);
+  const quoteSlice = kept.map((q) => quoteKeys[q]!);
   const sourceSlice = sourceKeys.slice(sourceFrom, sourceTo);
   const maxEditLength = Math.max(64, Math.ceil((quoteSlice.length + sourceSlice.length) * 0.75));
   const changes = diffArrays(sourceSlice, quoteSlice, { maxEditLength });
   if (!changes) return null;
   let runs: Run[] = [];
+  const push = (run: Run) => {
+    const last = runs[runs.length - 1];
+    if (last && last.kind === run.kind && last.sourceTo === run.sourceFrom && last.quoteTo === run.quoteFrom) {
+      last.sourceTo = run.sourceTo;
+      last.quoteTo = run.quoteTo;
+    } else {
+      runs.push({ ...run });
+    }
+  };
   let s = sourceFrom;
-  let q = quoteFrom;
+  let k = 0; // index into kept
+  let cursor = quoteFrom; // original quotation index
+  const bracketedUpTo = (q: number) => {
+    if (cursor < q) push({ kind: 'added', sourceFrom: s, sourceTo: s, quoteFrom: cursor, quoteTo: q });
+    cursor = Math.max(cursor, q);
+  };
   for (const change of changes) {
     const n = change.count ?? change.value.length;
-    if (change.added) {
-      runs.push({ kind: 'added', sourceFrom: s, sourceTo: s, quoteFrom: q, quoteTo: q + n });
-      q += n;
-    } else if (change.removed) {
-      runs.push({ kind: 'removed', sourceFrom: s, sourceTo: s + n, quoteFrom: q, quoteTo: q });
+    if (change.removed) {
+      push({ kind: 'removed', sourceFrom: s, sourceTo: s + n, quoteFrom: cursor, quoteTo: cursor });
       s += n;
-    } else {
-      runs.push({ kind: 'equal', sourceFrom: s, sourceTo: s + n, quoteFrom: q, quoteTo: q + n });
-      s += n;
-      q += n;
+      continue;
+    }
+    for (let i = 0; i < n; i++, k++) {
+      const q = kept[k]!;
+      bracketedUpTo(q);
+      if (change.added) {
+        push({ kind: 'added', sourceFrom: s, sourceTo: s, quoteFrom: q, quoteTo: q + 1 });
+      } else {
+        push({ kind: 'equal', sourceFrom: s, sourceTo: s + 1, quoteFrom: q, quoteTo: q + 1 });
+        s++;
+      }
+      cursor = q + 1;
     }
   }
+  bracketedUpTo(quoteTo);
   runs = joinSplitWords(runs, quoteKeys, sourceKeys);
   runs = slideEdgeMatches(runs, sourceKeys);
   runs = mergeSplitRemovals(runs, sourceKeys);

@@ -232,7 +232,7 @@ export function isPageFurniture(source: string, tokens: Tokens, from: number, to
   if (to <= from || to - from > MAX_FURNITURE_WORDS) return false;
   const start = tokens.starts[from]!;
   const end = tokens.ends[to - 1]!;
-  const before = source.slice(from > 0 ? tokens.ends[from - 1]! : 0, start);
+  const before = source.slice(from > 0 ? tokens.ends[from - 1]! : Math.max(0, start - 200), start);
   const after = source.slice(end, to < tokens.count ? tokens.starts[to]! : source.length);
   if (!/[\n\f]\s*$/.test(before) || !/^[^\p{L}\p{N}]*[\n\f]/u.test(after)) return false;
   const text = source.slice(start, end);

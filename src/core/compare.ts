@@ -13,6 +13,7 @@ import { clip, countStats, isPageFurniture, itemNotes, itemsFromRuns, itemsToSeg
 import { findCues } from './cues.js';
 import { choosePlacement, findCandidates, isConvincing, matchableWords, positionsOfKeys, prepareSource, slackFor, type Candidate, type PreparedSource } from './locate.js';
 import { parseQuotation, type ParsedQuotation } from './quotation.js';
+import { quickRegion, tokenizeRegion } from './quick-locate.js';
 import { contextEnd, contextStart, crossesSentenceEnd } from './sentences.js';
 import type { CompareOptions, Comparison, Confidence, Fragment, Note, Span } from './types.js';
 
@@ -45,6 +46,7 @@ export function preparedSourceFor(source: string): PreparedSource {
 /** Empties the cache of prepared sources (for benchmarks of cold comparisons). */
 export function forgetPreparedSources(): void {
   preparedSources.clear();
+  sightings.clear();
   cachedChars = 0;
 }
 
@@ -58,7 +60,35 @@ const DEFAULT_CONTEXT_SENTENCES = 2;
  */
 export function compare(quote: string, source: string, options: CompareOptions = {}): Comparison {
   const parsed = parseQuotation(quote);
-  const prepared = preparedSourceFor(source);
+  // A large source seen for the first time: prepare only where the quotation can stand,
+  // and keep the answer only when the whole source could not have changed it.
+  if (!preparedSources.has(source) && !seenBefore(source) && source.length >= (options.quickLocateAbove ?? QUICK_LOCATE_ABOVE)) {
+    const region = quickRegion(parsed, source);
+    if (region) {
+      const tokens = tokenizeRegion(source, region);
+      const result = comparePrepared(parsed, quote, source, { text: source, tokens, uses: 0 }, options);
+      const inside = (span: Span | null) => span !== null && tokens.count > 0
+        && span.start > tokens.starts[0]! && span.end < tokens.ends[tokens.count - 1]!;
+      if (result.fragments.every((f) => f.found) && inside(result.span)) return result;
+    }
+  }
+  return comparePrepared(parsed, quote, source, preparedSourceFor(source), options);
+}
+
+/** Sources below this many characters are always prepared whole (it costs under a few ms). */
+const QUICK_LOCATE_ABOVE = 100_000;
+const SIGHTINGS_KEPT = 16;
+const sightings = new Set<string>();
+
+/** Has this source been compared before (so preparing it whole will pay off)? Records it. */
+function seenBefore(source: string): boolean {
+  if (sightings.has(source)) return true;
+  sightings.add(source);
+  if (sightings.size > SIGHTINGS_KEPT) sightings.delete(sightings.values().next().value!);
+  return false;
+}
+
+function comparePrepared(parsed: ParsedQuotation, quote: string, source: string, prepared: PreparedSource, options: CompareOptions): Comparison {
   const sourceTokens = prepared.tokens;
   const quoteKeys = parsed.tokens.keys;
 
@@ -80,6 +110,12 @@ export function compare(quote: string, source: string, options: CompareOptions =
     pieces = split;
     located = locatePieces(pieces, quoteKeys, sourceTokens.keys, positions);
   }
+  const rebalanced = rebalanceJoins(pieces, located, quoteKeys, sourceTokens.keys, startsClause);
+  if (rebalanced) {
+    pieces = rebalanced;
+    located = locatePieces(pieces, quoteKeys, sourceTokens.keys, positions);
+  }
+  ({ pieces, located } = alignSilentFragmentsWhole(pieces, located, quoteKeys, sourceTokens.keys, startsClause));
 
   const notes: Note[] = [];
   const itemsOfPiece: Item[][] = pieces.map((piece, p) => {
@@ -227,7 +263,7 @@ function locatePieces(pieces: Piece[], quoteKeys: string[], sourceKeys: string[]
   const keys = pieces.map((piece) => quoteKeys.slice(piece.firstToken, piece.endToken));
   const candidates = keys.map((k) => findCandidates(k, sourceKeys, positions));
   const placement = choosePlacement(candidates, keys.map(matchableWords));
-  return { candidates, placement, regions: widenRegions(placement.chosen, pieces, sourceKeys.length) };
+  return { candidates, placement, regions: widenRegions(placement.chosen, keys.map(matchableWords), sourceKeys.length) };
 }
 
 /**
@@ -257,7 +293,9 @@ function splitSilentJoins(
     }
     const region = located.regions[p] ?? { start: best.start, end: best.end };
     const runs = alignWords(quoteKeys, piece.firstToken, piece.endToken, sourceKeys, region.start, region.end, startsClause);
-    const boundaries = [...new Set((runs ?? []).map((r) => r.quoteFrom))]
+    // run boundaries, and a word or two either side: a coincidental match of the next
+    // word ("… dorishhu zanish" where the quoter's "zanish" comes from later) moves them
+    const boundaries = [...new Set((runs ?? []).flatMap((r) => [r.quoteFrom, r.quoteFrom - 1, r.quoteFrom - 2, r.quoteFrom + 1, r.quoteFrom + 2]))]
       .filter((b) => ownWords(piece.firstToken, b) >= MIN_SPLIT_WORDS && ownWords(b, piece.endToken) >= MIN_SPLIT_WORDS)
       .slice(0, MAX_SPLIT_BOUNDARIES);
     let cut = -1;
@@ -286,10 +324,115 @@ function splitSilentJoins(
 }
 
 /**
+ * A split made in rounds can leave a word on the wrong side of a silent join: the first
+ * words of a piece, unmatched there, that continue the previous piece of the same
+ * fragment in the source (or the reverse) move across. Returns null when nothing moves.
+ */
+function rebalanceJoins(
+  pieces: Piece[], located: Located, quoteKeys: string[], sourceKeys: string[], startsClause: (word: number) => boolean,
+): Piece[] | null {
+  const out = pieces.map((piece) => ({ ...piece }));
+  let changed = false;
+  for (let p = 0; p + 1 < out.length; p++) {
+    const left = out[p]!;
+    const right = out[p + 1]!;
+    // an unplaced piece is read against its best partial match, as in splitting
+    const regionOf = (k: number) => {
+      const best = located.candidates[k]![0];
+      return located.regions[k] ?? (best && best.matched >= MIN_SPLIT_WORDS - 1 ? { start: best.start, end: best.end } : null);
+    };
+    const leftRegion = regionOf(p);
+    const rightRegion = regionOf(p + 1);
+    if (left.fragment !== right.fragment || !leftRegion || !rightRegion) continue;
+    const leftRuns = alignWords(quoteKeys, left.firstToken, left.endToken, sourceKeys, leftRegion.start, leftRegion.end, startsClause);
+    const rightRuns = alignWords(quoteKeys, right.firstToken, right.endToken, sourceKeys, rightRegion.start, rightRegion.end, startsClause);
+    const leftLast = leftRuns?.filter((r) => r.kind === 'equal').pop();
+    const rightFirst = rightRuns?.find((r) => r.kind === 'equal');
+    if (!leftLast || !rightFirst) continue;
+    let forward = 0;
+    while (leftLast.quoteTo === left.endToken && right.firstToken + forward < rightFirst.quoteFrom && forward < 3
+      && sourceKeys[leftLast.sourceTo + forward] === quoteKeys[right.firstToken + forward]) forward++;
+    let backward = 0;
+    while (forward === 0 && rightFirst.quoteFrom === right.firstToken && left.endToken - 1 - backward >= leftLast.quoteTo && backward < 3
+      && sourceKeys[rightFirst.sourceFrom - 1 - backward] === quoteKeys[left.endToken - 1 - backward]) backward++;
+    const shift = forward - backward;
+    if (shift === 0 || left.endToken + shift <= left.firstToken || right.firstToken + shift >= right.endToken) continue;
+    left.endToken += shift;
+    right.firstToken += shift;
+    changed = true;
+  }
+  return changed ? out : null;
+}
+
+/** Quotation words that the runs match with source words. */
+function matchedWords(runs: Run[] | null): number {
+  let n = 0;
+  for (const run of runs ?? []) if (run.kind === 'equal') n += run.quoteTo - run.quoteFrom;
+  return n;
+}
+
+const MAX_WHOLE_REGION_WORDS = 20_000;
+
+/**
+ * Piece by piece, a fragment that silently joins several short passages can keep words
+ * unplaced. Where a fragment was cut into pieces, or left words unmatched, align it whole
+ * against the stretch of source from its first placed piece to its last (a diff treats
+ * the source words between as cuts), and keep that when it matches at least as many words.
+ */
+function alignSilentFragmentsWhole(
+  pieces: Piece[], located: Located, quoteKeys: string[], sourceKeys: string[], startsClause: (word: number) => boolean,
+): { pieces: Piece[]; located: Located } {
+  const byFragment = new Map<number, number[]>();
+  pieces.forEach((piece, p) => byFragment.set(piece.fragment, [...(byFragment.get(piece.fragment) ?? []), p]));
+  const replaced = new Map<number, { piece: Piece; region: { start: number; end: number } }>();
+  for (const [fragment, own] of byFragment) {
+    const placed = own.filter((p) => located.regions[p]);
+    if (placed.length === 0) continue;
+    const runsOf = (p: number) => alignWords(quoteKeys, pieces[p]!.firstToken, pieces[p]!.endToken, sourceKeys, located.regions[p]!.start, located.regions[p]!.end, startsClause);
+    const piecewise = placed.reduce((sum, p) => sum + matchedWords(runsOf(p)), 0);
+    const firstToken = pieces[own[0]!]!.firstToken;
+    const endToken = pieces[own[own.length - 1]!]!.endToken;
+    if (own.length === 1 && piecewise === matchableWords(quoteKeys.slice(firstToken, endToken))) continue;
+    const slack = slackFor(matchableWords(quoteKeys.slice(firstToken, endToken)));
+    const regionStart = Math.max(0, Math.min(...placed.map((p) => located.regions[p]!.start)) - slack);
+    const regionEnd = Math.min(sourceKeys.length, Math.max(...placed.map((p) => located.regions[p]!.end)) + slack);
+    if (regionEnd - regionStart > MAX_WHOLE_REGION_WORDS) continue;
+    const whole = alignWords(quoteKeys, firstToken, endToken, sourceKeys, regionStart, regionEnd, startsClause);
+    if (!whole || matchedWords(whole) < piecewise || (own.length === 1 && matchedWords(whole) === piecewise)) continue;
+    replaced.set(fragment, { piece: { fragment, firstToken, endToken }, region: { start: regionStart, end: regionEnd } });
+  }
+  if (replaced.size === 0) return { pieces, located };
+  // rebuild the piece list with one piece for each replaced fragment, keeping the order
+  const nextPieces: Piece[] = [];
+  const regions: Array<{ start: number; end: number } | null> = [];
+  const candidates: Candidate[][] = [];
+  const chosen: Array<Candidate | null> = [];
+  const alternatives: Candidate[][] = [];
+  pieces.forEach((piece, p) => {
+    const replacement = replaced.get(piece.fragment);
+    if (replacement) {
+      if (byFragment.get(piece.fragment)![0] !== p) return;
+      nextPieces.push(replacement.piece);
+      regions.push(replacement.region);
+      candidates.push([]);
+      chosen.push(null);
+      alternatives.push([]);
+      return;
+    }
+    nextPieces.push(piece);
+    regions.push(located.regions[p]!);
+    candidates.push(located.candidates[p]!);
+    chosen.push(located.placement.chosen[p]!);
+    alternatives.push(located.placement.alternatives[p]!);
+  });
+  return { pieces: nextPieces, located: { candidates, regions, placement: { chosen, alternatives } } };
+}
+
+/**
  * Widens each chosen candidate by a couple of words so edge words the quoter changed
  * can pair up as alterations, without reaching into a neighbour's region.
  */
-function widenRegions(chosen: Array<Candidate | null>, pieces: Piece[], sourceLength: number): Array<{ start: number; end: number } | null> {
+function widenRegions(chosen: Array<Candidate | null>, wordsOfPiece: number[], sourceLength: number): Array<{ start: number; end: number } | null> {
   const order = chosen
     .map((c, p) => ({ c, p }))
     .filter((x): x is { c: Candidate; p: number } => x.c !== null)
@@ -297,8 +440,7 @@ function widenRegions(chosen: Array<Candidate | null>, pieces: Piece[], sourceLe
   const regions: Array<{ start: number; end: number } | null> = chosen.map(() => null);
   let previousEnd = 0;
   order.forEach(({ c, p }, k) => {
-    const piece = pieces[p]!;
-    const words = piece.endToken - piece.firstToken;
+    const words = wordsOfPiece[p]!;
     const widen = Math.min(slackFor(words), words - c.matched + 1);
     const ceiling = k < order.length - 1 ? Math.max(c.end, order[k + 1]!.c.start) : sourceLength;
     const start = Math.max(previousEnd, c.start - widen);

@@ -83,7 +83,9 @@ export function slackFor(fragmentWords: number): number {
  * Candidate placements of one fragment (its word keys) in the source, best first.
  * Empty when none of its words occur.
  */
-export function findCandidates(fragmentKeys: string[], sourceKeys: string[], positions: Map<string, number[]>): Candidate[] {
+export function findCandidates(allKeys: string[], sourceKeys: string[], positions: Map<string, number[]>): Candidate[] {
+  // the quoter's bracketed words never stand in the source: place the fragment by the rest
+  const fragmentKeys = allKeys.some((k) => k.startsWith('[')) ? allKeys.filter((k) => !k.startsWith('[')) : allKeys;
   const m = fragmentKeys.length;
   if (m === 0) return [];
   // Anchors: the rarest words that occur, spread across the fragment.
@@ -185,7 +187,7 @@ function greedyScore(fragmentKeys: string[], sourceKeys: string[], windowStart: 
   let matched = 0;
   let first = -1;
   let last = windowStart;
-  const lookahead = slackFor(fragmentKeys.length) * 2;
+  const lookahead = Math.min(256, slackFor(fragmentKeys.length) * 2);
   for (const key of fragmentKeys) {
     for (let j = cursor; j < Math.min(windowEnd, cursor + lookahead); j++) {
       if (sourceKeys[j] === key) {

@@ -148,4 +148,10 @@ export interface CompareOptions {
   contextSentences?: number;
   /** when set, context is this many words each side instead of sentences */
   contextWords?: number;
+  /**
+   * sources of at least this many characters, seen for the first time, are first
+   * searched for rare words and prepared only where the quotation can stand (default
+   * 100,000); the result is the same, only faster. Tests set it to test that path.
+   */
+  quickLocateAbove?: number;
 }
