@@ -5,8 +5,9 @@
  *
  * HOST, PORT, ELISION_DB, ELISION_RATE_LIMIT and ELISION_ADMIN_TOKEN as
  * ../shared/CONTRACT.md fixes them; also ELISION_TRUST_PROXY (express "trust proxy",
- * e.g. 1 behind one reverse proxy), ELISION_REQUEST_TIMEOUT_MS (default 30000) and
- * LOG_LEVEL (default info). Prints the real listening URL (PORT=0 picks a free port).
+ * e.g. 1 behind one reverse proxy), ELISION_REQUEST_TIMEOUT_MS (default 30000),
+ * ELISION_COMPARE_BUDGET_MS (how long one comparison of pasted text may run, default
+ * 10000) and LOG_LEVEL (default info). Prints the real listening URL (PORT=0 picks a free port).
  *
  * Deliberately not here: anything a test of the app needs (src/web/app.ts builds it).
  */
@@ -18,6 +19,7 @@ import { createApp } from './web/app.js';
 import { createLogger } from './web/logging.js';
 import { parseRateLimit } from './web/rate-limit.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './web/timeout.js';
+import { sharedComparePool } from './web/compare-pool.js';
 import { openCaseStore } from './store/case-store.js';
 import { importBuiltInCases } from './store/import-built-in.js';
 
@@ -89,6 +91,7 @@ server.on('listening', () => {
   const url = `http://${shownHost}:${port}/`;
   logger.info({ url, database: config.dbFile, rateLimitPerMinute: config.rateLimitPerMinute, editingProtected: Boolean(config.adminToken) }, 'listening');
   console.log(`Elision listening on ${url} (database ${config.dbFile})`);
+  sharedComparePool().warmUp();
 });
 
 server.on('error', (error: NodeJS.ErrnoException) => {
@@ -104,6 +107,7 @@ function shutdown(signal: NodeJS.Signals): void {
   stopping = true;
   logger.info({ signal }, 'stopping: no new connections, finishing requests in flight');
   server.close(() => {
+    void sharedComparePool().close();
     store.close();
     logger.info('stopped');
     logger.flush();

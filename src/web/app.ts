@@ -16,6 +16,7 @@ import { createLogger, requestLogger, type Logger } from './logging.js';
 import { apiAndCompareLimit } from './rate-limit.js';
 import { csrfProtection, securityHeaders } from './security.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeout } from './timeout.js';
+import { sharedComparePool, type ComparePool } from './compare-pool.js';
 import { authRouter } from './routes/auth.js';
 import { pagesRouter } from './routes/pages.js';
 import { exerciseRouter } from './routes/exercise.js';
@@ -43,6 +44,8 @@ export interface AppOptions {
   requestTimeoutMs?: number;
   /** express's "trust proxy" (e.g. 1 behind one reverse proxy), so client addresses and https are seen */
   trustProxy?: boolean | number | string;
+  /** runs comparisons of pasted text off the main thread within a time budget; default: the process's shared pool */
+  comparePool?: ComparePool;
 }
 
 /** Largest request body: a 10 MB source plus its quotation and form fields. */
@@ -54,6 +57,7 @@ export function createApp(options: AppOptions): Express {
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
   app.locals.store = options.store;
+  app.locals.comparePool = options.comparePool ?? sharedComparePool();
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
 
   // hardening: logs, headers and rate limit come before any work is done

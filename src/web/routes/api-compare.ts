@@ -1,12 +1,12 @@
 /** POST /api/compare: the contract's comparison of a posted quotation/source pair. */
 import { Router } from 'express';
-import { compare } from '../../core/compare.js';
 import { checkComparePair } from '../../limits.js';
 import { UserError } from '../../errors.js';
+import { comparePoolOf } from '../compare-pool.js';
 
 export function apiCompareRouter(): Router {
   const router = Router();
-  router.post('/api/compare', (req, res) => {
+  router.post('/api/compare', async (req, res) => {
     if (!req.is('application/json')) {
       throw new UserError('Send the pair as JSON: Content-Type: application/json with {"quote": "...", "source": "..."}.');
     }
@@ -18,7 +18,8 @@ export function apiCompareRouter(): Router {
     if (quote === undefined) throw new UserError('The body has no "quote".');
     if (source === undefined) throw new UserError('The body has no "source".');
     checkComparePair(quote, source);
-    res.json(compare(quote, source as string));
+    // in a worker, within the time budget: a pathological pair cannot stall the server
+    res.json(await comparePoolOf(req).compare(quote, source as string));
   });
   return router;
 }

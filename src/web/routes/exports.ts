@@ -21,6 +21,7 @@ import { exportFormats, findExporter } from '../../export/registry.js';
 import type { CaseExportInput, ExportInput, Exporter } from '../../export/types.js';
 import { ComparisonCache } from '../comparison-cache.js';
 import { setExportContentSecurityPolicy } from '../security.js';
+import { comparePoolOf } from '../compare-pool.js';
 
 /** Sentences of context each side, as the pages' control allows. */
 const MAX_CONTEXT_SENTENCES = 10;
@@ -157,7 +158,8 @@ export function exportsRouter(): Router {
     const quotedByName = field(body, 'quotedBy').trim();
     const quotedBy: QuotedBy | undefined = quotedByName ? { author: quotedByName } : undefined;
     const input: ExportInput = {
-      comparison: cache.compare(quote, source, options),
+      // pasted text runs in a worker within the time budget (src/web/compare-pool.ts)
+      comparison: await comparePoolOf(req).compare(quote, source, options),
       quote,
       source,
       citation: Object.keys(citation).length > 0 ? citation : undefined,

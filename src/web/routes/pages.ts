@@ -17,6 +17,7 @@ import { checkComparePair } from '../../limits.js';
 import { closeBidiControls } from '../../bidi.js';
 import { UserError } from '../../errors.js';
 import { ComparisonCache } from '../comparison-cache.js';
+import { comparePoolOf } from '../compare-pool.js';
 import { buildComparisonView, buildDebateView, summarise, type SourceMode } from '../comparison-view.js';
 
 /** The founding case leads the library (CONTRACT.md). */
@@ -79,17 +80,19 @@ export function pagesRouter(): Router {
     res.redirect(303, '/#compare');
   });
 
-  router.post('/compare', (req, res) => {
+  router.post('/compare', async (req, res) => {
     const form = readForm(req.body);
+    const controls = readControls(req.body);
+    let comparison;
     try {
       checkComparePair(form.quote, form.source);
+      // pasted text runs in a worker within the time budget (src/web/compare-pool.ts)
+      comparison = await comparePoolOf(req).compare(form.quote, form.source, compareOptions(controls));
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       res.status(error.status).render('compare-form', { title: 'Compare a quotation', current: 'compare', form, error: error.message });
       return;
     }
-    const controls = readControls(req.body);
-    const comparison = cache.compare(form.quote, form.source, compareOptions(controls));
     const view = buildComparisonView(comparison, form.quote, form.source, { mode: controls.view, onlyDifferences: controls.only });
     res.render('compare', {
       title: 'Comparison',

@@ -1,0 +1,70 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { compare } from '../src/core/compare.js';
+import { UserError } from '../src/errors.js';
+import { ComparePool } from '../src/web/compare-pool.js';
+import request from 'supertest';
+import { createApp } from '../src/web/app.js';
+import { memoryStore } from './helpers/memory-store.js';
+
+const pool = new ComparePool(1500, 1);
+afterAll(() => pool.close());
+
+const SOURCE = 'It is said that Stalin offered to resign, but the congress would not hear of it. '.repeat(50);
+const PATHOLOGICAL = { quote: 'the '.repeat(25_000), source: 'the cat sat on the mat and the dog ate the bone; '.repeat(4000) };
+
+describe('ComparePool', () => {
+  it('gives the same comparison as the engine on the main thread', async () => {
+    const quote = 'Stalin offered to resign … would not hear of it';
+    expect(await pool.compare(quote, SOURCE)).toEqual(compare(quote, SOURCE));
+    expect(await pool.compare(quote, SOURCE, { contextWords: 5 })).toEqual(compare(quote, SOURCE, { contextWords: 5 }));
+  }, 30_000);
+
+  it('stops a pathological comparison at its budget with a 503, while the main thread stays free', async () => {
+    await pool.compare('warm up', SOURCE); // the worker is started and has loaded the engine
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 50);
+    const started = Date.now();
+    const error = await pool.compare(PATHOLOGICAL.quote, PATHOLOGICAL.source).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    clearInterval(ticker);
+    const elapsed = Date.now() - started;
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).status).toBe(503);
+    expect((error as UserError).message).toMatch(/^This comparison would take longer than 2 seconds and was stopped\./);
+    expect(elapsed).toBeGreaterThanOrEqual(1400);
+    expect(elapsed).toBeLessThan(5000);
+    // the event loop kept turning: about one tick per 50 ms
+    expect(ticks).toBeGreaterThan(elapsed / 50 / 3);
+  }, 30_000);
+
+  it('goes on serving after a worker was stopped, and runs queued jobs in order', async () => {
+    const quotes = ['Stalin offered', 'the congress', 'would not hear of it'];
+    const results = await Promise.all(quotes.map((quote) => pool.compare(quote, SOURCE)));
+    results.forEach((result, i) => expect(result).toEqual(compare(quotes[i]!, SOURCE)));
+  }, 30_000);
+
+  it('refuses work once closed', async () => {
+    const closing = new ComparePool(1000, 1);
+    await closing.close();
+    await expect(closing.compare('a', 'a b')).rejects.toThrow(/closed/);
+  });
+
+  it('through the app: a pathological pasted pair gets a clear 503 while the health check answers at once', async () => {
+    const app = createApp({ store: memoryStore(), comparePool: pool, csrf: false });
+    await request(app).post('/api/compare').send({ quote: 'warm', source: SOURCE });
+    const slow = request(app).post('/api/compare').send(PATHOLOGICAL).then((res) => res);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    const health = await request(app).get('/healthz');
+    expect(health.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(500);
+    const res = await slow;
+    expect(res.status, res.text).toBe(503);
+    expect(res.body.error).toMatch(/would take longer than 2 seconds/);
+    const form = await request(app).post('/compare').type('form').send(PATHOLOGICAL);
+    expect(form.status).toBe(503);
+    expect(form.text).toContain('would take longer than 2 seconds');
+  }, 30_000);
+});
