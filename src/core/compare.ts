@@ -300,17 +300,24 @@ function splitSilentJoins(
       .slice(0, MAX_SPLIT_BOUNDARIES);
     let cut = -1;
     let cutScore = best.matched;
+    let cutWholeHalves = 0;
     for (const b of boundaries) {
       const left = bestMatched(piece.firstToken, b);
       const right = left < 0 ? -1 : bestMatched(b, piece.endToken);
-      // A tie splits too where the alignment already skips source words and adds none
-      // (a silent cut, not an alteration) and one half is matched whole: the other half
-      // is split again in the next round, as a quotation may join several passages.
-      const wholeHalf = left === b - piece.firstToken || right === piece.endToken - b;
+      if (left < 0 || right < 0) continue;
+      // halves matched whole: among cuts that match as many words, the one that leaves
+      // whole halves is where the quoter joined (the rest is split again next round)
+      const wholeHalves = (left === ownWords(piece.firstToken, b) ? 1 : 0) + (right === ownWords(b, piece.endToken) ? 1 : 0);
+      // A tie with the unsplit piece splits too where the alignment already skips source
+      // words and adds none (a silent cut, not an alteration) and one half is whole.
       const pureCut = runs!.some((r) => r.kind === 'removed' && r.quoteFrom === b) && !runs!.some((r) => r.kind === 'added' && r.quoteFrom === b);
-      if (left >= 0 && right >= 0 && (left + right > cutScore || (cut < 0 && wholeHalf && pureCut && left + right === cutScore))) {
+      const better = cut < 0
+        ? left + right > cutScore || (wholeHalves > 0 && pureCut && left + right === cutScore)
+        : left + right > cutScore || (left + right === cutScore && wholeHalves > cutWholeHalves);
+      if (better) {
         cut = b;
         cutScore = left + right;
+        cutWholeHalves = wholeHalves;
       }
     }
     if (cut < 0) {
