@@ -8,6 +8,7 @@ declare module 'autocannon' {
     amount?: number;
     headers?: Record<string, string>;
     body?: string;
+    requests?: Array<{ setupRequest?: (request: { path: string; method?: string }) => { path: string; method?: string } }>;
   }
   interface Histogram {
     average: number;

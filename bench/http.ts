@@ -5,7 +5,8 @@
  * database, request logs on as in production and drained) and drives it with autocannon
  * for a fixed time per target, one target after another in the same run:
  *   1. GET /healthz — the ceiling: express, the middleware and nothing else;
- *   2. GET /cases/service-stalin-resignation — the founding case page;
+ *   2. GET /cases/service-stalin-resignation — the founding case page, as the page
+ *      cache serves it, and again with a new query string each time (never cached);
  *   3. POST /api/compare — a mid-sized pair: three cut passages of a 20,000-character
  *      window of Moby-Dick (../shared/corpus/), one word altered.
  * Then writes requests/s, p50/p99 latency and errors into BENCHMARKS.md, between
@@ -35,6 +36,8 @@ interface Target {
   method: 'GET' | 'POST';
   path: string;
   body?: string;
+  /** a different query string on every request, so the page cache never hits */
+  uniqueQuery?: boolean;
 }
 
 interface Measured {
@@ -100,6 +103,7 @@ async function startServer(dbDir: string): Promise<{ url: string; stop: () => Pr
 }
 
 async function measure(url: string, target: Target): Promise<Measured> {
+  let n = 0;
   const result = await autocannon({
     url: `${url}${target.path}`,
     method: target.method,
@@ -107,6 +111,7 @@ async function measure(url: string, target: Target): Promise<Measured> {
     duration: seconds,
     headers: target.body ? { 'content-type': 'application/json' } : {},
     body: target.body,
+    requests: target.uniqueQuery ? [{ setupRequest: (request) => ({ ...request, path: `${target.path}?bench=${n++}` }) }] : undefined,
   });
   return {
     target,
@@ -150,7 +155,7 @@ function section(results: Measured[], verdicts: string[]): string {
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
     ...results.map(row),
     '',
-    'The compare pair: a 20,000-character window of Moby-Dick as the source; as the quotation, three passages of it (40, 25 and 30 words) joined by ellipses, one word altered.',
+    'The case page is served from the page cache (src/web/page-cache.ts: pages without a form, kept up to 10 s, emptied by any change); "never cached" adds a different query string to every request, so each one is built from the store and the comparison cache, as after every edit. The compare pair: a 20,000-character window of Moby-Dick as the source; as the quotation, three passages of it (40, 25 and 30 words) joined by ellipses, one word altered; it runs in the compare worker (src/web/compare-pool.ts).',
     '',
     'Targets:',
     ...verdicts.map((v) => `- ${v}`),
@@ -172,6 +177,7 @@ async function main(): Promise<void> {
   const targets: Target[] = [
     { name: 'health check (ceiling)', method: 'GET', path: '/healthz' },
     { name: 'founding case page', method: 'GET', path: CASE_PATH },
+    { name: 'founding case page, never cached', method: 'GET', path: CASE_PATH, uniqueQuery: true },
     { name: 'compare API, mid-sized pair', method: 'POST', path: '/api/compare', body: JSON.stringify(pair) },
   ];
   const dbDir = mkdtempSync(path.join(os.tmpdir(), 'elision-bench-'));
@@ -193,7 +199,7 @@ async function main(): Promise<void> {
     if (code !== 0) console.error(`the server exited with ${code} on SIGTERM`);
   }
 
-  const [health, casePage] = results as [Measured, Measured, Measured];
+  const [health, casePage] = results as [Measured, Measured, Measured, Measured];
   const failures = results.reduce((sum, m) => sum + m.errors + m.non2xx + m.timeouts, 0);
   const ratio = casePage.requestsPerSecond / health.requestsPerSecond;
   const verdicts = [

@@ -76,6 +76,7 @@ const app = createApp({
   production: config.production,
   requestTimeoutMs: config.requestTimeoutMs,
   trustProxy: config.trustProxy,
+  pageCache: true,
 });
 
 const server = app.listen(config.port, config.host);

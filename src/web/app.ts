@@ -17,6 +17,7 @@ import { apiAndCompareLimit } from './rate-limit.js';
 import { csrfProtection, securityHeaders } from './security.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeout } from './timeout.js';
 import { sharedComparePool, type ComparePool } from './compare-pool.js';
+import { pageCache } from './page-cache.js';
 import { authRouter } from './routes/auth.js';
 import { pagesRouter } from './routes/pages.js';
 import { exerciseRouter } from './routes/exercise.js';
@@ -46,6 +47,8 @@ export interface AppOptions {
   trustProxy?: boolean | number | string;
   /** runs comparisons of pasted text off the main thread within a time budget; default: the process's shared pool */
   comparePool?: ComparePool;
+  /** keep rendered pages without forms for a few seconds (src/web/page-cache.ts); src/server.ts turns it on */
+  pageCache?: boolean;
 }
 
 /** Largest request body: a 10 MB source plus its quotation and form fields. */
@@ -73,6 +76,7 @@ export function createApp(options: AppOptions): Express {
   app.use(requestTimeout(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS));
   app.use(csrfProtection({ enabled: options.csrf !== false, secret: options.csrfSecret }));
   app.use(requireAdminForEditing(options.adminToken));
+  if (options.pageCache) app.use(pageCache());
   app.use(authRouter(options.adminToken));
 
   app.get('/healthz', (_req, res) => {

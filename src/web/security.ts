@@ -119,27 +119,28 @@ export function csrfProtection(options: CsrfOptions = {}): RequestHandler {
     const cookieId = readCookies(req)[CSRF_COOKIE];
     const hadValidId = cookieId !== undefined && BROWSER_ID.test(cookieId);
 
-    // Made when a page first reads it (rendering a form): JSON answers, redirects and
-    // the health check then set no cookie and cost no HMAC.
+    // The page token is made when a template prints it (rendering a form), not before:
+    // express copies res.locals into every render, so a getter would run for every page.
+    // An object whose toString makes the token runs only where `<%= locals.csrfToken %>`
+    // is printed. Answers without a form then set no cookie and can be cached
+    // (src/web/page-cache.ts reads csrfTokenIssued).
     let pageToken: string | undefined;
-    Object.defineProperty(res.locals, 'csrfToken', {
-      enumerable: true,
-      configurable: true,
-      get(): string {
-        if (pageToken === undefined) {
-          let browserId = hadValidId ? (cookieId as string) : undefined;
-          if (browserId === undefined) {
-            // 122 random bits from node's pooled UUID generator: a fresh visitor costs no extra system call
-            browserId = randomUUID().replace(/-/g, '');
-            if (!res.headersSent) {
-              res.cookie(CSRF_COOKIE, browserId, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
-            }
+    const issue = (): string => {
+      if (pageToken === undefined) {
+        let browserId = hadValidId ? (cookieId as string) : undefined;
+        if (browserId === undefined) {
+          // 122 random bits from node's pooled UUID generator: a fresh visitor costs no extra system call
+          browserId = randomUUID().replace(/-/g, '');
+          if (!res.headersSent) {
+            res.cookie(CSRF_COOKIE, browserId, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
           }
-          pageToken = tokenFor(browserId);
         }
-        return pageToken;
-      },
-    });
+        pageToken = tokenFor(browserId);
+        res.locals.csrfTokenIssued = true;
+      }
+      return pageToken;
+    };
+    res.locals.csrfToken = { toString: issue, valueOf: issue, toJSON: issue };
 
     if (!needsToken(req)) {
       next();

@@ -1,0 +1,104 @@
+/**
+ * A short-lived cache of rendered pages, so the pages everyone reads (a case, the
+ * library) are built once rather than on every visit: rendering the founding case
+ * costs about five times the bare middleware, and a class opening it at once would
+ * otherwise pay that thirty times over.
+ *
+ * What is cached: answers to GET with status 200 and an HTML body that did not read a
+ * CSRF token (a page with a form carries a token bound to one browser's cookie, so it
+ * is never shared). The key is the URL with its query and whether the visitor is
+ * logged in to edit. Any request that may change data (POST, PUT, PATCH, DELETE)
+ * empties the cache when it starts and when it ends, and a page rendered while one was
+ * running is not kept; entries also expire after `maxAgeMs`, for changes made outside
+ * this process (another process on the same database file).
+ *
+ * Deliberately not here: HTTP caching headers for browsers and proxies, and anything
+ * that is not HTML.
+ */
+import type { RequestHandler, Response } from 'express';
+
+interface Entry {
+  html: string;
+  contentType: string;
+  storedAt: number;
+}
+
+export interface PageCacheOptions {
+  maxEntries?: number;
+  maxAgeMs?: number;
+  /** pages larger than this are not kept */
+  maxBytes?: number;
+}
+
+const READ_ONLY = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function pageCache({ maxEntries = 200, maxAgeMs = 10_000, maxBytes = 1024 * 1024 }: PageCacheOptions = {}): RequestHandler {
+  const entries = new Map<string, Entry>();
+  let generation = 0;
+  let changesRunning = 0;
+
+  const invalidate = () => {
+    generation++;
+    entries.clear();
+  };
+
+  return (req, res, next) => {
+    if (!READ_ONLY.has(req.method)) {
+      changesRunning++;
+      invalidate();
+      let done = false;
+      const finished = () => {
+        if (done) return;
+        done = true;
+        changesRunning--;
+        invalidate();
+      };
+      res.once('finish', finished);
+      res.once('close', finished);
+      next();
+      return;
+    }
+    if (req.method !== 'GET') {
+      next();
+      return;
+    }
+
+    const key = `${res.locals.isAdmin ? 'admin' : 'public'} ${req.originalUrl}`;
+    const hit = entries.get(key);
+    if (hit && Date.now() - hit.storedAt <= maxAgeMs) {
+      // refresh its place: least recently used goes first
+      entries.delete(key);
+      entries.set(key, hit);
+      res.status(200).type(hit.contentType).send(hit.html);
+      return;
+    }
+    if (hit) entries.delete(key);
+
+    const generationAtStart = generation;
+    const originalSend = res.send.bind(res) as Response['send'];
+    res.send = function sendAndKeep(body?: unknown) {
+      // res.render sends a string before any type is set: express then calls it HTML
+      const contentType = String(res.getHeader('Content-Type') ?? 'text/html; charset=utf-8');
+      const keep =
+        typeof body === 'string' &&
+        res.statusCode === 200 &&
+        contentType.startsWith('text/html') &&
+        !tokenWasRead(res) &&
+        res.getHeader('Set-Cookie') === undefined &&
+        generation === generationAtStart &&
+        changesRunning === 0 &&
+        body.length <= maxBytes;
+      if (keep) {
+        entries.set(key, { html: body as string, contentType, storedAt: Date.now() });
+        while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+      }
+      return originalSend(body);
+    } as Response['send'];
+    next();
+  };
+}
+
+/** True when the page read res.locals.csrfToken (src/web/security.ts makes it on first read). */
+function tokenWasRead(res: Response): boolean {
+  return res.locals.csrfTokenIssued === true;
+}
