@@ -18,6 +18,7 @@ import { csrfProtection, securityHeaders } from './security.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeout } from './timeout.js';
 import { sharedComparePool, type ComparePool } from './compare-pool.js';
 import { pageCache } from './page-cache.js';
+import { guardCaseComparisons } from './case-guard.js';
 import { authRouter } from './routes/auth.js';
 import { pagesRouter } from './routes/pages.js';
 import { exerciseRouter } from './routes/exercise.js';
@@ -76,6 +77,7 @@ export function createApp(options: AppOptions): Express {
   app.use(requestTimeout(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS));
   app.use(csrfProtection({ enabled: options.csrf !== false, secret: options.csrfSecret }));
   app.use(requireAdminForEditing(options.adminToken));
+  app.use(guardCaseComparisons());
   if (options.pageCache) app.use(pageCache());
   app.use(authRouter(options.adminToken));
 

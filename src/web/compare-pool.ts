@@ -25,6 +25,7 @@ interface Job {
   quote: string;
   source: string;
   options: CompareOptions;
+  budgetMs: number;
   resolve: (comparison: Comparison) => void;
   reject: (error: Error) => void;
 }
@@ -50,11 +51,14 @@ export class ComparePool {
     readonly size = Math.max(1, Math.min(2, os.availableParallelism() - 1)),
   ) {}
 
-  /** The comparison, or a UserError (503) when it would take longer than the budget. */
-  compare(quote: string, source: string, options: CompareOptions = {}): Promise<Comparison> {
+  /**
+   * The comparison, or a UserError (503) when it would take longer than the budget
+   * (the pool's, or a shorter one for this job).
+   */
+  compare(quote: string, source: string, options: CompareOptions = {}, budgetMs = this.budgetMs): Promise<Comparison> {
     if (this.closed) return Promise.reject(new Error('The comparison pool is closed.'));
     return new Promise<Comparison>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, quote, source, options, resolve, reject });
+      this.queue.push({ id: this.nextId++, quote, source, options, budgetMs, resolve, reject });
       this.dispatch();
     });
   }
@@ -119,7 +123,7 @@ export class ComparePool {
     slot.job = job;
     void slot.ready.then(() => {
       if (slot.job !== job) return;
-      slot.timer = setTimeout(() => this.timeOut(slot, job), this.budgetMs);
+      slot.timer = setTimeout(() => this.timeOut(slot, job), job.budgetMs);
       slot.timer.unref();
       slot.worker.postMessage({ id: job.id, quote: job.quote, source: job.source, options: job.options });
     });
@@ -128,7 +132,7 @@ export class ComparePool {
   private timeOut(slot: Slot, job: Job): void {
     if (slot.job !== job) return;
     this.replace(slot);
-    const seconds = this.budgetMs >= 1000 ? `${Math.round(this.budgetMs / 1000)} seconds` : `${this.budgetMs} ms`;
+    const seconds = job.budgetMs >= 1000 ? `${Math.round(job.budgetMs / 1000)} seconds` : `${job.budgetMs} ms`;
     job.reject(
       new UserError(
         `This comparison would take longer than ${seconds} and was stopped. Shorten the source to the passage around the quotation, or the quotation to the words that matter.`,

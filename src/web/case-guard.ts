@@ -1,0 +1,70 @@
+/**
+ * Refuses, before it is stored, a case sent to the API whose quotation could not be
+ * compared with its source in reasonable time. Case pages, exercises and exports compare
+ * stored cases on the main thread (cached), so a pathological case saved once would
+ * stall the server on every first view; here each quotation is tried in the compare
+ * worker (src/web/compare-pool.ts) within `budgetMs`, and a case that does not finish
+ * is answered 400 with what to shorten.
+ *
+ * Covers POST /api/cases, PUT /api/cases/:slug and POST /api/cases/import (JSON).
+ * Deliberately not here: validating the case's shape (src/cases/schema.ts does, in the
+ * route), and the HTML forms (their field names belong to src/web/routes/case-admin.ts).
+ */
+import type { RequestHandler } from 'express';
+import { UserError } from '../errors.js';
+import { comparePoolOf } from './compare-pool.js';
+
+export const CASE_COMPARE_BUDGET_MS = 3_000;
+
+interface Pair {
+  quote: string;
+  source: string;
+  title: string;
+}
+
+/** The quotation/source pairs of whatever case-shaped JSON was sent; anything malformed is left to the route. */
+function pairsOf(body: unknown): Pair[] {
+  const cases = Array.isArray(body)
+    ? body
+    : body && typeof body === 'object' && Array.isArray((body as { cases?: unknown }).cases)
+      ? ((body as { cases: unknown[] }).cases)
+      : [body];
+  const pairs: Pair[] = [];
+  for (const item of cases) {
+    if (!item || typeof item !== 'object') continue;
+    const { source, quotations, title } = item as { source?: { text?: unknown }; quotations?: unknown; title?: unknown };
+    if (typeof source?.text !== 'string' || !Array.isArray(quotations)) continue;
+    for (const quotation of quotations) {
+      const text = (quotation as { text?: unknown } | null)?.text;
+      if (typeof text === 'string') pairs.push({ quote: text, source: source.text, title: typeof title === 'string' ? title : '' });
+    }
+  }
+  return pairs;
+}
+
+export function guardCaseComparisons(budgetMs = CASE_COMPARE_BUDGET_MS): RequestHandler {
+  return async (req, _res, next) => {
+    const isCaseWrite =
+      (req.method === 'POST' && (req.path === '/api/cases' || req.path === '/api/cases/import')) ||
+      (req.method === 'PUT' && /^\/api\/cases\/[^/]+$/.test(req.path));
+    if (!isCaseWrite || !req.is('application/json')) {
+      next();
+      return;
+    }
+    const pool = comparePoolOf(req);
+    for (const pair of pairsOf(req.body)) {
+      try {
+        await pool.compare(pair.quote, pair.source, {}, budgetMs);
+      } catch (error) {
+        if (error instanceof UserError && error.status === 503) {
+          const which = pair.title ? ` in "${pair.title.slice(0, 80)}"` : '';
+          throw new UserError(
+            `A quotation${which} cannot be compared with its source within ${Math.round(budgetMs / 1000)} seconds, so the case was not saved: shorten the source to the passage around the quotation, or the quotation to the words that matter.`,
+          );
+        }
+        // anything else (a malformed text) is for the route's own validation to name
+      }
+    }
+    next();
+  };
+}
