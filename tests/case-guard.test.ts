@@ -38,4 +38,13 @@ describe('case comparisons are tried before a case is stored', () => {
     expect(res.status).toBe(400);
     expect(res.body.error).not.toContain('cannot be compared');
   });
+
+  it('checks the case forms too', async () => {
+    const formApp = createApp({ store, comparePool: pool, csrf: false });
+    const res = await request(formApp).post('/cases').type('form').send({ title: 'Slow form', source: SOURCE, quote: 'the '.repeat(25_000) });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('cannot be compared with its source within 3 seconds');
+    const ok = await request(formApp).post('/cases').type('form').send({ title: 'Quick form', source: good.source.text, quote: 'Stalin offered' });
+    expect(ok.status).toBe(303);
+  }, 30_000);
 });

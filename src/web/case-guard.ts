@@ -6,11 +6,15 @@
  * worker (src/web/compare-pool.ts) within `budgetMs`, and a case that does not finish
  * is answered 400 with what to shorten.
  *
- * Covers POST /api/cases, PUT /api/cases/:slug and POST /api/cases/import (JSON).
- * Deliberately not here: validating the case's shape (src/cases/schema.ts does, in the
- * route), and the HTML forms (their field names belong to src/web/routes/case-admin.ts).
+ * Covers POST /api/cases, PUT /api/cases/:slug and POST /api/cases/import (JSON), and the
+ * case forms POST /cases, /cases/:slug/edit and /cases/:slug/quotations (fields `source`,
+ * `quote` and `quote-N`, as src/web/routes/case-admin.ts names them; a refused form gets
+ * the error page with the sentence). Not the file import form, whose upload is read by
+ * its route. Deliberately not here: validating the case's shape (src/cases/schema.ts
+ * does, in the route).
  */
 import type { RequestHandler } from 'express';
+import type { CaseStore } from '../cases/types.js';
 import { UserError } from '../errors.js';
 import { comparePoolOf } from './compare-pool.js';
 
@@ -42,17 +46,36 @@ function pairsOf(body: unknown): Pair[] {
   return pairs;
 }
 
+/** The pairs of a case form: its own source, or the stored case's when only a quotation is added. */
+function formPairsOf(body: Record<string, unknown>, storedSource: string | undefined): Pair[] {
+  const source = typeof body.source === 'string' && body.source.trim() !== '' ? body.source : storedSource;
+  if (source === undefined) return [];
+  const title = typeof body.title === 'string' ? body.title : '';
+  return Object.entries(body)
+    .filter(([name, value]) => /^quote(-\d+)?$/.test(name) && typeof value === 'string' && value.trim() !== '')
+    .map(([, value]) => ({ quote: value as string, source, title }));
+}
+
 export function guardCaseComparisons(budgetMs = CASE_COMPARE_BUDGET_MS): RequestHandler {
   return async (req, _res, next) => {
-    const isCaseWrite =
+    let pairs: Pair[] = [];
+    const apiWrite =
       (req.method === 'POST' && (req.path === '/api/cases' || req.path === '/api/cases/import')) ||
       (req.method === 'PUT' && /^\/api\/cases\/[^/]+$/.test(req.path));
-    if (!isCaseWrite || !req.is('application/json')) {
+    const formWrite = req.method === 'POST' && /^\/cases(\/[^/]+\/(edit|quotations))?$/.test(req.path);
+    if (apiWrite && req.is('application/json')) pairs = pairsOf(req.body);
+    else if (formWrite && req.body && typeof req.body === 'object') {
+      const slug = /^\/cases\/([^/]+)\/quotations$/.exec(req.path)?.[1];
+      const store = req.app.locals.store as CaseStore;
+      const storedSource = slug ? store.get(decodeURIComponent(slug))?.source.text : undefined;
+      pairs = formPairsOf(req.body as Record<string, unknown>, storedSource);
+    }
+    if (pairs.length === 0) {
       next();
       return;
     }
     const pool = comparePoolOf(req);
-    for (const pair of pairsOf(req.body)) {
+    for (const pair of pairs) {
       try {
         await pool.compare(pair.quote, pair.source, {}, budgetMs);
       } catch (error) {
