@@ -3,17 +3,22 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/web/app.js';
 import { ComparePool } from '../src/web/compare-pool.js';
 import { memoryStore } from './helpers/memory-store.js';
+import { slowPair } from './helpers/slow-pair.js';
 
 const pool = new ComparePool(10_000, 1);
 afterAll(() => pool.close());
 
 const SOURCE = 'the cat sat on the mat and the dog ate the bone; '.repeat(4000);
 const good = { title: 'Fine', source: { text: 'It is said that Stalin offered to resign.', citation: {} }, quotations: [{ text: 'Stalin offered to resign' }] };
-const pathological = { title: 'Slow', source: { text: SOURCE, citation: {} }, quotations: [{ text: 'the '.repeat(25_000) }] };
+// A case whose comparison needs more than the tight budget these tests give the guard.
+const slowCase = (tag: string) => {
+  const { quote, source } = slowPair(tag);
+  return { title: 'Slow', source: { text: source, citation: {} }, quotations: [{ text: quote }] };
+};
 
 describe('case comparisons are tried before a case is stored', () => {
   const store = memoryStore();
-  const app = createApp({ store, comparePool: pool });
+  const app = createApp({ store, comparePool: pool, caseCompareBudgetMs: 150 });
 
   it('stores a case whose quotations compare in time', async () => {
     const res = await request(app).post('/api/cases').send(good);
@@ -21,16 +26,16 @@ describe('case comparisons are tried before a case is stored', () => {
   }, 30_000);
 
   it('refuses, with 400 and what to shorten, a case that would stall every page showing it', async () => {
-    const res = await request(app).post('/api/cases').send(pathological);
+    const res = await request(app).post('/api/cases').send(slowCase('post'));
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatch(/^A quotation in "Slow" cannot be compared with its source within 3 seconds, so the case was not saved/);
+    expect(res.body.error).toMatch(/^A quotation in "Slow" cannot be compared with its source within 150 ms, so the case was not saved/);
     expect(store.list().map((c) => c.title)).toEqual(['Fine']);
   }, 30_000);
 
   it('checks updates and imports the same way', async () => {
     const created = await request(app).post('/api/cases').send(good);
-    expect((await request(app).put(`/api/cases/${created.body.slug}`).send(pathological)).status).toBe(400);
-    expect((await request(app).post('/api/cases/import').send({ cases: [good, pathological] })).status).toBe(400);
+    expect((await request(app).put(`/api/cases/${created.body.slug}`).send(slowCase('put'))).status).toBe(400);
+    expect((await request(app).post('/api/cases/import').send({ cases: [good, slowCase('import')] })).status).toBe(400);
   }, 60_000);
 
   it('leaves malformed bodies to the route, which names what is wrong', async () => {
@@ -40,10 +45,11 @@ describe('case comparisons are tried before a case is stored', () => {
   });
 
   it('checks the case forms too', async () => {
-    const formApp = createApp({ store, comparePool: pool, csrf: false });
-    const res = await request(formApp).post('/cases').type('form').send({ title: 'Slow form', source: SOURCE, quote: 'the '.repeat(25_000) });
+    const formApp = createApp({ store, comparePool: pool, csrf: false, caseCompareBudgetMs: 150 });
+    const slow = slowPair('form');
+    const res = await request(formApp).post('/cases').type('form').send({ title: 'Slow form', source: slow.source, quote: slow.quote });
     expect(res.status).toBe(400);
-    expect(res.text).toContain('cannot be compared with its source within 3 seconds');
+    expect(res.text).toContain('cannot be compared with its source within 150 ms');
     const ok = await request(formApp).post('/cases').type('form').send({ title: 'Quick form', source: good.source.text, quote: 'Stalin offered' });
     expect(ok.status).toBe(303);
   }, 30_000);

@@ -5,12 +5,15 @@ import { ComparePool } from '../src/web/compare-pool.js';
 import request from 'supertest';
 import { createApp } from '../src/web/app.js';
 import { memoryStore } from './helpers/memory-store.js';
+import { slowPair } from './helpers/slow-pair.js';
 
 const pool = new ComparePool(1500, 1);
 afterAll(() => pool.close());
 
 const SOURCE = 'It is said that Stalin offered to resign, but the congress would not hear of it. '.repeat(50);
-const PATHOLOGICAL = { quote: 'the '.repeat(25_000), source: 'the cat sat on the mat and the dog ate the bone; '.repeat(4000) };
+// A budget far below what a large, legitimate comparison needs.
+const tight = new ComparePool(150, 1);
+afterAll(() => tight.close());
 
 describe('ComparePool', () => {
   it('gives the same comparison as the engine on the main thread', async () => {
@@ -19,12 +22,13 @@ describe('ComparePool', () => {
     expect(await pool.compare(quote, SOURCE, { contextWords: 5 })).toEqual(compare(quote, SOURCE, { contextWords: 5 }));
   }, 30_000);
 
-  it('stops a pathological comparison at its budget with a 503, while the main thread stays free', async () => {
-    await pool.compare('warm up', SOURCE); // the worker is started and has loaded the engine
+  it('stops a comparison at its budget with a 503, while the main thread stays free', async () => {
+    await tight.compare('warm up', SOURCE); // the worker is started and has loaded the engine
     let ticks = 0;
-    const ticker = setInterval(() => ticks++, 50);
+    const ticker = setInterval(() => ticks++, 20);
     const started = Date.now();
-    const error = await pool.compare(PATHOLOGICAL.quote, PATHOLOGICAL.source).then(
+    const slow = slowPair('budget');
+    const error = await tight.compare(slow.quote, slow.source).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -32,11 +36,10 @@ describe('ComparePool', () => {
     const elapsed = Date.now() - started;
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).status).toBe(503);
-    expect((error as UserError).message).toMatch(/^This comparison would take longer than 2 seconds and was stopped\./);
-    expect(elapsed).toBeGreaterThanOrEqual(1400);
-    expect(elapsed).toBeLessThan(5000);
-    // the event loop kept turning: about one tick per 50 ms
-    expect(ticks).toBeGreaterThan(elapsed / 50 / 3);
+    expect((error as UserError).message).toMatch(/^This comparison would take longer than 150 ms and was stopped\./);
+    expect(elapsed).toBeGreaterThanOrEqual(140);
+    // the event loop kept turning while the worker ran
+    expect(ticks).toBeGreaterThan(0);
   }, 30_000);
 
   it('goes on serving after a worker was stopped, and runs queued jobs in order', async () => {
@@ -51,20 +54,20 @@ describe('ComparePool', () => {
     await expect(closing.compare('a', 'a b')).rejects.toThrow(/closed/);
   });
 
-  it('through the app: a pathological pasted pair gets a clear 503 while the health check answers at once', async () => {
-    const app = createApp({ store: memoryStore(), comparePool: pool, csrf: false });
+  it('through the app: a pasted pair over the budget gets a clear 503 while the health check answers at once', async () => {
+    const app = createApp({ store: memoryStore(), comparePool: tight, csrf: false });
     await request(app).post('/api/compare').send({ quote: 'warm', source: SOURCE });
-    const slow = request(app).post('/api/compare').send(PATHOLOGICAL).then((res) => res);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const slow = request(app).post('/api/compare').send(slowPair('api')).then((res) => res);
+    await new Promise((resolve) => setTimeout(resolve, 50));
     const started = Date.now();
     const health = await request(app).get('/healthz');
     expect(health.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(500);
     const res = await slow;
     expect(res.status, res.text).toBe(503);
-    expect(res.body.error).toMatch(/would take longer than 2 seconds/);
-    const form = await request(app).post('/compare').type('form').send(PATHOLOGICAL);
+    expect(res.body.error).toMatch(/would take longer than 150 ms/);
+    const form = await request(app).post('/compare').type('form').send(slowPair('form'));
     expect(form.status).toBe(503);
-    expect(form.text).toContain('would take longer than 2 seconds');
+    expect(form.text).toContain('would take longer than 150 ms');
   }, 30_000);
 });

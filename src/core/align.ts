@@ -13,6 +13,9 @@ import { diffArrays } from 'diff';
 
 export type RunKind = 'equal' | 'removed' | 'added';
 
+/** Diff steps allowed per alignment, (N + M) × D: about a quarter of a second. */
+const DIFF_WORK = 12_000_000;
+
 /** A run of the alignment, in word indexes: source words [sourceFrom, sourceTo), quotation words [quoteFrom, quoteTo). */
 export interface Run {
   kind: RunKind;
@@ -38,7 +41,10 @@ export function alignWords(
   for (let q = quoteFrom; q < quoteTo; q++) if (!quoteKeys[q]!.startsWith('[')) kept.push(q);
   const quoteSlice = kept.map((q) => quoteKeys[q]!);
   const sourceSlice = sourceKeys.slice(sourceFrom, sourceTo);
-  const maxEditLength = Math.max(64, Math.ceil((quoteSlice.length + sourceSlice.length) * 0.75));
+  // The diff costs about (N + M) × D steps for D edits: allow what real cuts need, and
+  // give up (null) before a pathological pair ("the the the …" against prose) costs seconds.
+  const total = quoteSlice.length + sourceSlice.length;
+  const maxEditLength = Math.max(64, Math.min(Math.ceil(total * 0.75), Math.floor(DIFF_WORK / Math.max(1, total))));
   const changes = diffArrays(sourceSlice, quoteSlice, { maxEditLength });
   if (!changes) return null;
   let runs: Run[] = [];

@@ -71,6 +71,11 @@ export interface Candidate {
 }
 
 const MAX_ANCHORS = 4;
+/** Table cells (fragment words × window words) scored per fragment: about 10 ms of work. */
+const CELL_BUDGET = 2_000_000;
+const MIN_SCORED_STARTS = 4;
+/** Windows larger than this many cells are scored greedily instead of by the full table. */
+const GREEDY_ABOVE_CELLS = 4_000_000;
 const MAX_STARTS = 400;
 const CANDIDATES_KEPT = 6;
 
@@ -114,8 +119,27 @@ export function findCandidates(allKeys: string[], sourceKeys: string[], position
     }
   }
 
+  // Bound the work: a long fragment of common words ("the the the …") proposes hundreds
+  // of starts, each costing m × w table cells. Past the budget, score only the starts
+  // where most anchors agree (a cheap count by binary search in their position lists).
+  let startList = [...starts];
+  const cellsPerWindow = Math.max(1, Math.min(m * (m + 2 * slack), GREEDY_ABOVE_CELLS));
+  const affordable = Math.max(MIN_SCORED_STARTS, Math.floor(CELL_BUDGET / cellsPerWindow));
+  if (startList.length > affordable) {
+    const agreement = (start: number) => anchors.reduce((n, a) => {
+      const list = positions.get(a.key)!;
+      const at = lowerBoundOf(list, start + a.offset - slack);
+      return n + (at < list.length && list[at]! <= start + a.offset + slack ? 1 : 0);
+    }, 0);
+    startList = startList
+      .map((start) => ({ start, agree: agreement(start) }))
+      .sort((a, b) => b.agree - a.agree || a.start - b.start)
+      .slice(0, affordable)
+      .map((x) => x.start);
+  }
+
   const scored: Candidate[] = [];
-  for (const start of starts) {
+  for (const start of startList) {
     scored.push(scoreWindow(fragmentKeys, sourceKeys, Math.max(0, start - slack), Math.min(sourceKeys.length, start + m + slack)));
   }
   scored.sort((a, b) => b.matched - a.matched || a.start - b.start);
@@ -141,7 +165,7 @@ function overlap(a: { start: number; end: number }, b: { start: number; end: num
 function scoreWindow(fragmentKeys: string[], sourceKeys: string[], windowStart: number, windowEnd: number): Candidate {
   const m = fragmentKeys.length;
   const w = windowEnd - windowStart;
-  if (m * w > 4_000_000) return greedyScore(fragmentKeys, sourceKeys, windowStart, windowEnd);
+  if (m * w > GREEDY_ABOVE_CELLS) return greedyScore(fragmentKeys, sourceKeys, windowStart, windowEnd);
   let previous = new Int32Array(w + 1);
   let current = new Int32Array(w + 1);
   for (let i = 1; i <= m; i++) {
@@ -282,4 +306,15 @@ function transitionCost(previous: Candidate, next: Candidate): number {
   }
   if (next.start >= previous.start) return 1000; // overlapping placements: never
   return 3 + Math.log2(1 + (previous.start - next.start)) * 0.5;
+}
+
+function lowerBoundOf(sorted: number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -48,6 +48,8 @@ export interface AppOptions {
   trustProxy?: boolean | number | string;
   /** runs comparisons of pasted text off the main thread within a time budget; default: the process's shared pool */
   comparePool?: ComparePool;
+  /** how long each quotation of a case being saved may take to compare (default 3 s) */
+  caseCompareBudgetMs?: number;
   /** keep rendered pages without forms for a few seconds (src/web/page-cache.ts); src/server.ts turns it on */
   pageCache?: boolean;
 }
@@ -77,7 +79,7 @@ export function createApp(options: AppOptions): Express {
   app.use(requestTimeout(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS));
   app.use(csrfProtection({ enabled: options.csrf !== false, secret: options.csrfSecret }));
   app.use(requireAdminForEditing(options.adminToken));
-  app.use(guardCaseComparisons());
+  app.use(guardCaseComparisons(options.caseCompareBudgetMs));
   if (options.pageCache) app.use(pageCache());
   app.use(authRouter(options.adminToken));
 

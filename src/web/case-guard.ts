@@ -1,6 +1,7 @@
 /**
  * Refuses, before it is stored, a case sent to the API whose quotation could not be
- * compared with its source in reasonable time. Case pages, exercises and exports compare
+ * compared with its source in reasonable time. The engine bounds its own work (about a
+ * second for the largest inputs), so this is a second line of defence. Case pages, exercises and exports compare
  * stored cases on the main thread (cached), so a pathological case saved once would
  * stall the server on every first view; here each quotation is tried in the compare
  * worker (src/web/compare-pool.ts) within `budgetMs`, and a case that does not finish
@@ -16,7 +17,7 @@
 import type { RequestHandler } from 'express';
 import type { CaseStore } from '../cases/types.js';
 import { UserError } from '../errors.js';
-import { comparePoolOf } from './compare-pool.js';
+import { comparePoolOf, describeBudget } from './compare-pool.js';
 
 export const CASE_COMPARE_BUDGET_MS = 3_000;
 
@@ -56,7 +57,7 @@ function formPairsOf(body: Record<string, unknown>, storedSource: string | undef
     .map(([, value]) => ({ quote: value as string, source, title }));
 }
 
-export function guardCaseComparisons(budgetMs = CASE_COMPARE_BUDGET_MS): RequestHandler {
+export function guardCaseComparisons(budgetMs: number = CASE_COMPARE_BUDGET_MS): RequestHandler {
   return async (req, _res, next) => {
     let pairs: Pair[] = [];
     const apiWrite =
@@ -82,7 +83,7 @@ export function guardCaseComparisons(budgetMs = CASE_COMPARE_BUDGET_MS): Request
         if (error instanceof UserError && error.status === 503) {
           const which = pair.title ? ` in "${pair.title.slice(0, 80)}"` : '';
           throw new UserError(
-            `A quotation${which} cannot be compared with its source within ${Math.round(budgetMs / 1000)} seconds, so the case was not saved: shorten the source to the passage around the quotation, or the quotation to the words that matter.`,
+            `A quotation${which} cannot be compared with its source within ${describeBudget(budgetMs)}, so the case was not saved: shorten the source to the passage around the quotation, or the quotation to the words that matter.`,
           );
         }
         // anything else (a malformed text) is for the route's own validation to name
