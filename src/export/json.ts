@@ -8,23 +8,14 @@
  * Deliberately leaves out the teacher's notes: they belong on the teacher's sheet.
  */
 import type { Case, Citation } from '../cases/types.js';
+import { toCaseJson } from '../cases/case-json.js';
 import { toCslJson } from './citation.js';
 import type { CaseExportInput, ExportInput } from './types.js';
 
 /** The case as the contract's case JSON shape, plus its slug and dates; no teacher's notes. */
 export function caseMetadata(c: Case): Record<string, unknown> {
-  return {
-    slug: c.slug,
-    title: c.title,
-    source: { text: c.source.text, citation: c.source.citation },
-    quotations: c.quotations.map((q) => ({ text: q.text, quotedBy: q.quotedBy ?? {}, note: q.note ?? '' })),
-    notes: c.notes ?? '',
-    tags: c.tags ?? [],
-    questions: c.questions ?? [],
-    builtIn: c.builtIn,
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
-  };
+  const { teacherNotes: _teacherOnly, ...shared } = toCaseJson(c);
+  return shared;
 }
 
 function hasCitation(citation: Citation | undefined): citation is Citation {

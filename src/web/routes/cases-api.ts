@@ -15,7 +15,10 @@
 import { Router, type Request } from 'express';
 import { UserError } from '../../errors.js';
 import { parseCaseImport, parseCaseInput, parseCaseWithSlug, type CaseWithSlug } from '../../cases/schema.js';
+import { toCaseJson } from '../../cases/case-json.js';
 import type { Case, CaseFilter, CaseStore } from '../../cases/types.js';
+
+export { toCaseJson };
 
 /** Longest filter value accepted in a query string, in characters. */
 const MAX_FILTER_LENGTH = 500;
@@ -25,26 +28,6 @@ export function storeOf(req: Request): CaseStore {
   return req.app.locals.store as CaseStore;
 }
 
-/**
- * A case as the API, the exports and the download give it: the contract's case JSON
- * (`title, source {text, citation}, quotations, notes, tags`) with its slug first and
- * the extras after, in a fixed key order so files diff well.
- */
-export function toCaseJson(c: Case) {
-  return {
-    slug: c.slug,
-    title: c.title,
-    source: { text: c.source.text, citation: c.source.citation },
-    quotations: c.quotations.map((q) => ({ text: q.text, quotedBy: q.quotedBy ?? {}, note: q.note ?? '' })),
-    notes: c.notes ?? '',
-    tags: c.tags ?? [],
-    questions: c.questions ?? [],
-    teacherNotes: c.teacherNotes ?? '',
-    builtIn: c.builtIn,
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
-  };
-}
 
 /** Every case, whole, in the shape POST /api/cases/import and the import form take back. */
 export function exportAllCases(store: CaseStore) {

@@ -1,0 +1,22 @@
+/**
+ * A case as JSON: the contract's case shape (`title, source {text, citation},
+ * quotations, notes, tags`) with its slug first and the extras after, in a fixed key
+ * order so files diff well. The API, the case download and the JSON export all give it.
+ */
+import type { Case } from './types.js';
+
+export function toCaseJson(c: Case) {
+  return {
+    slug: c.slug,
+    title: c.title,
+    source: { text: c.source.text, citation: c.source.citation },
+    quotations: c.quotations.map((q) => ({ text: q.text, quotedBy: q.quotedBy ?? {}, note: q.note ?? '' })),
+    notes: c.notes ?? '',
+    tags: c.tags ?? [],
+    questions: c.questions ?? [],
+    teacherNotes: c.teacherNotes ?? '',
+    builtIn: c.builtIn,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
