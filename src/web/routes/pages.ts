@@ -18,6 +18,7 @@ import { closeBidiControls } from '../../bidi.js';
 import { UserError } from '../../errors.js';
 import { ComparisonCache } from '../comparison-cache.js';
 import { comparePoolOf } from '../compare-pool.js';
+import { formatChicago } from '../../export/citation.js';
 import { buildComparisonView, buildDebateView, summarise, type SourceMode } from '../comparison-view.js';
 
 /** The founding case leads the library (CONTRACT.md). */
@@ -261,12 +262,12 @@ function readQuotationIndex(raw: unknown, found: Case): number | undefined | 'in
 // ---------------------------------------------------------------------------------
 // Formatting
 
-/** "Robert Service, Stalin: A Biography (2004), p. 12" — empty when nothing is known. */
+/**
+ * The source's citation in Chicago style, as every export gives it (src/export/citation.ts),
+ * without its URL, which the page shows as a link. Empty when nothing is known.
+ */
 export function formatCitation(citation: Citation): string {
-  const head = [citation.author, citation.work].filter(Boolean).join(', ');
-  const year = citation.year ? ` (${citation.year})` : '';
-  const page = citation.page ? `, p. ${citation.page}` : '';
-  return `${head}${year}${page}`.trim().replace(/^,\s*/, '');
+  return formatChicago({ ...citation, url: undefined });
 }
 
 export function formatQuotedBy(quotedBy: QuotedBy | undefined): string | undefined {
