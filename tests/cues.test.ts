@@ -307,12 +307,11 @@ describe('findCues as a whole', () => {
     }
   });
 
-  it('runs in linear time on a long source with many omissions', () => {
+  // A hang guard (the test's timeout), not a timed assertion: speed is the benchmark's.
+  it('finishes on a long source with thousands of omissions', () => {
     const sentence = 'The committee did not agree, but the chairman said it would pass anyway. ';
     const template = `⟦${sentence.repeat(2000).replace(/not /g, '⟨not ⟩')}⟧`;
-    const s = scene(template);
-    const started = performance.now();
-    findCues(s);
-    expect(performance.now() - started).toBeLessThan(2000);
-  });
+    const cues = findCues(scene(template));
+    expect(cues.filter((c) => c.code === 'negation').length).toBeGreaterThan(1000);
+  }, 30_000);
 });

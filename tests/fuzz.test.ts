@@ -221,12 +221,11 @@ describe('compare() under fuzzing', () => {
     expectWellFormed(compare(quote, source), quote, source);
   });
 
-  it.each(extremePairs())('survives $name within a few seconds', ({ quote, source }) => {
-    const started = performance.now();
-    const comparison = compare(quote, source);
-    expect(performance.now() - started).toBeLessThan(5000);
-    expectWellFormed(comparison, quote, source);
-  });
+  // A hang guard, not a speed target (those are in npm run bench): the test's own
+  // timeout fails a pair that runs away, on however busy a machine.
+  it.each(extremePairs())('survives $name', ({ quote, source }) => {
+    expectWellFormed(compare(quote, source), quote, source);
+  }, 60_000);
 });
 
 // ---- the JSON API ---------------------------------------------------------------------------
