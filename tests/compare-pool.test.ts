@@ -62,7 +62,8 @@ describe('ComparePool', () => {
     const started = Date.now();
     const health = await request(app).get('/healthz');
     expect(health.status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(500);
+    // answered while the worker is busy (a blocked main thread would wait for it)
+    expect(Date.now() - started).toBeLessThan(2000);
     const res = await slow;
     expect(res.status, res.text).toBe(503);
     expect(res.body.error).toMatch(/would take longer than 150 ms/);

@@ -91,7 +91,8 @@ describe('graceful shutdown of the real server', () => {
     const started = Date.now();
     server.child.kill('SIGINT');
     expect(await server.exited).toBe(0);
-    expect(Date.now() - started).toBeLessThan(3000);
+    // well under the 10 s drain: an idle keep-alive connection does not hold the exit
+    expect(Date.now() - started).toBeLessThan(7000);
     agent.destroy();
   });
 

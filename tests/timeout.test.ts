@@ -32,9 +32,8 @@ function appWithSlowRoutes(budgetMs: number) {
 describe('request time budget', () => {
   it('cuts off a slow API request with a clear 503, Retry-After and JSON', async () => {
     const { app, lateAnswers } = appWithSlowRoutes(100);
-    const started = Date.now();
+    // the slow handler would answer 200 after 300 ms: a 503 means the budget cut it off
     const res = await request(app).get('/api/slow');
-    expect(Date.now() - started).toBeLessThan(280);
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('5');
     expect(res.body.error).toBe('The server took longer than 100 ms to answer and stopped; please try again in a moment.');
