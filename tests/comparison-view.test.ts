@@ -152,13 +152,14 @@ describe('buildComparisonView', () => {
 });
 
 describe('buildComparisonView on comparisons the engine rarely emits', () => {
-  const stats = { quotedWords: 2, omittedWords: 0, markedOmissions: 0, silentOmissions: 0, insertions: 0, alterations: 0 };
+  const stats = { quotedWords: 2, omittedWords: 0, markedOmissions: 0, silentOmissions: 0, insertions: 0, alterations: 0, editorialChanges: 0 };
 
   it('shows an unfound fragment as not found, even where a segment also claims it', () => {
     const quote = 'alpha beta ... gamma delta';
     const source = 'Zero. alpha beta omega.';
     const comparison: Comparison = {
-      version: 1, found: true, span: { start: 6, end: 16 }, reordered: false, notes: [], cues: [], stats,
+      version: 1, found: true, span: { start: 6, end: 16 }, reordered: false, notes: [], cues: [], stats, ellipses: [{ start: 11, end: 14 }],
+      verdict: { rating: 'partly-found', summary: 'One part of this quotation is not in the source.', reasons: [{ code: 'fragment-not-found', segment: 2 }] },
       fragments: [
         { quote: { start: 0, end: 10 }, found: true, source: { start: 6, end: 16 } },
         { quote: { start: 15, end: 26 }, found: false, source: null },
@@ -183,7 +184,8 @@ describe('buildComparisonView on comparisons the engine rarely emits', () => {
   it('paints overlapping segments without showing any character twice', () => {
     const source = 'one two three four five';
     const comparison: Comparison = {
-      version: 1, found: true, span: { start: 0, end: 23 }, reordered: true, notes: [], cues: [], stats,
+      version: 1, found: true, span: { start: 0, end: 23 }, reordered: true, notes: [], cues: [], stats, ellipses: [],
+      verdict: { rating: 'silent-omission', summary: 'Words of the source are left out with no ellipsis where they were cut: “four”.', reasons: [{ code: 'silent-omission', segment: 1 }] },
       fragments: [{ quote: { start: 0, end: 7 }, found: true, source: { start: 0, end: 13 } }],
       segments: [
         { kind: 'match', quote: { start: 0, end: 7 }, source: { start: 0, end: 13 } },

@@ -179,7 +179,7 @@ export function itemsToSegments(
 
 /** The contract's stats, from the segments and the word tokens. */
 export function countStats(items: Item[]): Stats {
-  const stats: Stats = { quotedWords: 0, omittedWords: 0, markedOmissions: 0, silentOmissions: 0, insertions: 0, alterations: 0 };
+  const stats: Stats = { quotedWords: 0, omittedWords: 0, markedOmissions: 0, silentOmissions: 0, insertions: 0, alterations: 0, editorialChanges: 0 };
   for (const item of items) {
     switch (item.kind) {
       case 'match':
@@ -192,10 +192,11 @@ export function countStats(items: Item[]): Stats {
         else stats.silentOmissions++;
         break;
       case 'insertion':
-        stats.insertions++;
-        break;
       case 'alteration':
-        stats.alterations++;
+        // a bracketed change is the quoter's visible, legitimate edit: counted apart
+        if (item.editorial) stats.editorialChanges++;
+        else if (item.kind === 'insertion') stats.insertions++;
+        else stats.alterations++;
         break;
     }
   }

@@ -11,6 +11,7 @@
 import { alignWords, type Run } from './align.js';
 import { clip, countStats, isPageFurniture, itemNotes, itemsFromRuns, itemsToSegments, type Item } from './classify.js';
 import { findCues } from './cues.js';
+import { judge } from './verdict.js';
 import { choosePlacement, findCandidates, isConvincing, matchableWords, positionsOfKeys, prepareSource, slackFor, type Candidate, type PreparedSource } from './locate.js';
 import { parseQuotation, type ParsedQuotation } from './quotation.js';
 import { quickRegion, tokenizeRegion } from './quick-locate.js';
@@ -228,8 +229,8 @@ function comparePrepared(parsed: ParsedQuotation, quote: string, source: string,
 
   const stats = countStats(items);
   const cues = findCues({ quote, source, segments, span });
-  return {
-    version: 1,
+  const judged = {
+    version: 1 as const,
     found: fragments.some((f) => f.found),
     span,
     fragments,
@@ -238,7 +239,9 @@ function comparePrepared(parsed: ParsedQuotation, quote: string, source: string,
     reordered,
     notes,
     cues,
+    ellipses: parsed.marks.map((mark) => ({ start: mark.start, end: mark.end })),
   };
+  return { ...judged, verdict: judge(judged, source) };
 }
 
 /** A stretch of a fragment placed on its own: the whole fragment, or part of one that silently joins passages. */

@@ -70,8 +70,12 @@ export interface Stats {
   omittedWords: number;
   markedOmissions: number;
   silentOmissions: number;
+  /** unbracketed insertions */
   insertions: number;
+  /** unbracketed alterations */
   alterations: number;
+  /** the quoter's visible changes in square brackets: `[their]` for `his`, `[T]he` for `the`, `[as the]` */
+  editorialChanges: number;
 }
 
 export type NoteCode =
@@ -127,6 +131,36 @@ export interface Cue {
   trigger?: string;
 }
 
+/**
+ * The verdict's scale, gravest first: `rating` is the first that applies (docs/contract.md,
+ * "The verdict").
+ */
+export const RATINGS = [
+  'not-found',
+  'partly-found',
+  'silent-omission',
+  'altered',
+  'meaning-at-risk',
+  'marked-omission',
+  'verbatim',
+] as const;
+export type Rating = (typeof RATINGS)[number];
+
+/** What decided a verdict: a note or cue code, with the segment it concerns when there is one. */
+export interface VerdictReason {
+  code: NoteCode | CueCode;
+  /** index into `segments` */
+  segment?: number;
+}
+
+/** One judgement of the whole comparison, computed once by the engine; every surface shows it as it is. */
+export interface Verdict {
+  rating: Rating;
+  /** one plain sentence a reader can trust, quoting the words that matter */
+  summary: string;
+  reasons: VerdictReason[];
+}
+
 export interface Comparison {
   version: 1;
   found: boolean;
@@ -138,6 +172,9 @@ export interface Comparison {
   reordered: boolean;
   notes: Note[];
   cues: Cue[];
+  /** the ellipsis marks the engine found in the quotation (offsets in the quotation), so no surface parses it again */
+  ellipses: Span[];
+  verdict: Verdict;
 }
 
 export interface CompareOptions {

@@ -11,6 +11,7 @@
  * so gaps (ellipsis marks, white space between segments), overlaps and reordered
  * fragments all render as text in its own order, each character exactly once.
  */
+import { compare } from '../core/compare.js';
 import type { Comparison, Cue, Segment, Span, Stats } from '../core/types.js';
 
 export type SourceMode = 'region' | 'whole';
@@ -661,8 +662,6 @@ export function buildDebateView(
 }
 
 function emptyComparison(): Comparison {
-  return {
-    version: 1, found: false, span: null, fragments: [], segments: [], reordered: false, notes: [], cues: [],
-    stats: { quotedWords: 0, omittedWords: 0, markedOmissions: 0, silentOmissions: 0, insertions: 0, alterations: 0 },
-  };
+  // the engine's own answer for nothing against nothing, verdict included
+  return compare('', '');
 }
