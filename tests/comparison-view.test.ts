@@ -106,7 +106,7 @@ describe('buildComparisonView', () => {
 
   it('gives the gravest finding first in the verdict', () => {
     expect(view.summary.severity).toBe('silent');
-    expect(view.summary.verdictLine).toBe('2 silent omissions, 1 insertion, 1 marked omission');
+    expect(view.summary.verdictLine).toBe('2 silent omissions, 1 marked omission');
     expect(view.summary.verdict).toMatch(/^The quotation leaves words out without saying so: 2 cuts with no ellipsis/);
   });
 
