@@ -254,7 +254,12 @@ describe('migrations', () => {
     openCaseStore(fresh).close();
     const db = new Database(fresh, { readonly: true });
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
-    expect(tables).toEqual(['case_tags', 'cases', 'dismissed_built_ins', 'quotations']);
+    expect(tables).toEqual([
+      'case_tags', 'cases', 'dismissed_built_ins',
+      // the library (src/library): its sources, their passages, and the FTS5 index with its shadow tables
+      'library_index', 'library_index_config', 'library_index_data', 'library_index_docsize', 'library_index_idx',
+      'library_passages', 'library_sources', 'quotations',
+    ]);
     db.close();
     openCaseStore(fresh).close();
   });

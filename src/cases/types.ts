@@ -5,6 +5,7 @@
  * All fields a user typed are plain text, except `notes` and `teacherNotes`, which are
  * Markdown rendered without raw HTML.
  */
+import type { LibraryStore } from '../library/types.js';
 
 export interface Citation {
   author?: string;
@@ -80,6 +81,8 @@ export interface CaseFilter {
 
 /** What the web shell and the CLI need of the store (src/store implements it on SQLite). */
 export interface CaseStore {
+  /** the library of sources the cases point at (issue "The source library"); absent in small test stores */
+  readonly library?: LibraryStore;
   list(filter?: CaseFilter): CaseSummary[];
   get(slug: string): Case | undefined;
   create(input: CaseInput, slug?: string): Case;

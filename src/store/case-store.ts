@@ -27,12 +27,15 @@ import type {
 } from '../cases/types.js';
 import { migrate, searchKeys } from './migrations.js';
 import { foldForSearch, searchTerms } from './search-key.js';
+import { dropIfOrphanSync, ensureSourceSync, SqliteLibraryStore } from '../library/sqlite-library.js';
 
 interface CaseRow {
   id: number;
   slug: string;
   title: string;
+  /** joined from library_sources: the case's source text lives there once */
   source_text: string;
+  source_id: number;
   citation: string;
   notes: string;
   questions: string;
@@ -80,22 +83,26 @@ export function openCaseStore(file: string): CaseStore {
 
 class SqliteCaseStore implements CaseStore {
   private readonly statements;
+  readonly library: SqliteLibraryStore;
 
   constructor(private readonly db: Database.Database) {
+    this.library = new SqliteLibraryStore(db);
     this.statements = {
-      caseBySlug: db.prepare<[string], CaseRow>('SELECT * FROM cases WHERE slug = ?'),
+      caseBySlug: db.prepare<[string], CaseRow>(
+        'SELECT c.*, s.text AS source_text FROM cases c JOIN library_sources s ON s.id = c.source_id WHERE c.slug = ?',
+      ),
       slugTaken: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM cases WHERE slug = ?'),
       quotationsOf: db.prepare<[number], { text: string; quoted_by: string; note: string }>(
         'SELECT text, quoted_by, note FROM quotations WHERE case_id = ? ORDER BY position',
       ),
       tagsOf: db.prepare<[number], { tag: string }>('SELECT tag FROM case_tags WHERE case_id = ? ORDER BY position'),
       insertCase: db.prepare(`
-        INSERT INTO cases (slug, title, source_text, citation, notes, questions, teacher_notes, built_in,
+        INSERT INTO cases (slug, title, source_id, citation, notes, questions, teacher_notes, built_in,
                            built_in_hash, created_at, updated_at, search_text, authors_key)
-        VALUES (@slug, @title, @source_text, @citation, @notes, @questions, @teacher_notes, @built_in,
+        VALUES (@slug, @title, @source_id, @citation, @notes, @questions, @teacher_notes, @built_in,
                 @built_in_hash, @now, @now, @search_text, @authors_key)`),
       updateCase: db.prepare(`
-        UPDATE cases SET title = @title, source_text = @source_text, citation = @citation, notes = @notes,
+        UPDATE cases SET title = @title, source_id = @source_id, citation = @citation, notes = @notes,
           questions = @questions, teacher_notes = @teacher_notes, built_in = @built_in,
           built_in_hash = @built_in_hash, updated_at = @now, search_text = @search_text, authors_key = @authors_key
         WHERE id = @id`),
@@ -213,6 +220,7 @@ class SqliteCaseStore implements CaseStore {
       const row = this.statements.caseBySlug.get(slug);
       if (!row) return false;
       this.statements.deleteCase.run(row.id);
+      dropIfOrphanSync(this.db, row.source_id);
       if (row.built_in === 1) this.statements.dismiss.run(slug, new Date().toISOString());
       return true;
     })();
@@ -263,7 +271,9 @@ class SqliteCaseStore implements CaseStore {
   }
 
   private write(id: number, input: CaseInput, origin: { builtIn: boolean; hash: string | null }): void {
+    const previousSource = this.db.prepare<[number], number>('SELECT source_id FROM cases WHERE id = ?').pluck().get(id);
     this.statements.updateCase.run({ id, ...this.columns(input, origin) });
+    dropIfOrphanSync(this.db, previousSource);
     this.statements.deleteQuotations.run(id);
     this.statements.deleteTags.run(id);
     this.writeChildren(id, input);
@@ -281,7 +291,8 @@ class SqliteCaseStore implements CaseStore {
     });
     return {
       title: input.title,
-      source_text: input.source.text,
+      // the text is kept once in the library, shared with every case that quotes it
+      source_id: ensureSourceSync(this.db, { text: input.source.text, title: input.source.citation?.work || input.title, citation: input.source.citation ?? {} }, 'case').id,
       citation: JSON.stringify(input.source.citation ?? {}),
       notes: input.notes ?? '',
       questions: JSON.stringify(input.questions ?? []),

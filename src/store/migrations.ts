@@ -8,6 +8,8 @@
  */
 import type Database from 'better-sqlite3';
 import { foldForSearch } from './search-key.js';
+import { ensureSourceSync, LIBRARY_SCHEMA } from '../library/sqlite-library.js';
+import { INDEX_SCHEMA } from '../library/sqlite-index.js';
 
 export interface Migration {
   version: number;
@@ -92,6 +94,27 @@ export const MIGRATIONS: readonly Migration[] = [
         setKeys.run(keys.searchText, keys.authorsKey, row.id);
         for (const tag of tags) setTagKey.run(foldForSearch(tag.tag), row.id, tag.position);
       }
+    },
+  },
+  {
+    version: 3,
+    description: 'the library of sources: each text once, shared by the cases that quote it, with its search index',
+    up(db) {
+      db.exec(LIBRARY_SCHEMA);
+      db.exec(INDEX_SCHEMA);
+      db.exec('ALTER TABLE cases ADD COLUMN source_id INTEGER REFERENCES library_sources(id)');
+      const cases = db.prepare('SELECT id, title, source_text, citation FROM cases ORDER BY id').all() as Array<{
+        id: number; title: string; source_text: string; citation: string;
+      }>;
+      const setSource = db.prepare('UPDATE cases SET source_id = ? WHERE id = ?');
+      for (const row of cases) {
+        const citation = JSON.parse(row.citation) as Record<string, string>;
+        const { id } = ensureSourceSync(db, { text: row.source_text, title: citation.work || row.title, citation }, 'case');
+        setSource.run(id, row.id);
+      }
+      // the text now lives once in library_sources; the case keeps its own citation
+      db.exec('ALTER TABLE cases DROP COLUMN source_text');
+      db.exec('CREATE INDEX cases_by_source ON cases(source_id)');
     },
   },
 ];
