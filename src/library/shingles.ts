@@ -26,30 +26,72 @@ export function foldedWords(text: string): { keys: string[]; starts: Int32Array;
   return { keys, starts: tokens.starts, ends: tokens.ends, count: tokens.count };
 }
 
+/** Two 32-bit FNV-1a style hashes of a key (different primes), as one pair. */
+function wordHash(key: string): [number, number] {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 16777619);
+    h2 = Math.imul(h2 ^ code, 2246822519);
+  }
+  return [h1 >>> 0, h2 >>> 0];
+}
+
+/** A 40-bit code of a pair of word hashes (order matters), as a number below 2^40. */
+function pairCode(a: [number, number], b: [number, number]): number {
+  let x = Math.imul(a[0] ^ Math.imul(b[1], 0x85ebca6b), 0xc2b2ae35) ^ b[0];
+  x = Math.imul(x ^ (x >>> 16), 0x27d4eb2f) >>> 0;
+  let y = Math.imul(a[1] ^ Math.imul(b[0], 0x9e3779b1), 0x165667b1) ^ b[1];
+  y = Math.imul(y ^ (y >>> 15), 0x85ebca77) >>> 0;
+  return (y & 0xff) * 4294967296 + x;
+}
+
+const DIGITS = '0123456789abcdefghijklmnopqrstuv';
+
+/** A pair code written as eight base-32 digits: short, ASCII, one FTS5 token. */
+function encode(code: number): string {
+  const low = code % 4294967296;
+  const high = (code - low) / 4294967296;
+  return (
+    DIGITS[high >>> 3]! + DIGITS[((high & 7) << 2) | (low >>> 30)]! + DIGITS[(low >>> 25) & 31]! + DIGITS[(low >>> 20) & 31]! +
+    DIGITS[(low >>> 15) & 31]! + DIGITS[(low >>> 10) & 31]! + DIGITS[(low >>> 5) & 31]! + DIGITS[low & 31]!
+  );
+}
+
 /**
- * A 53-bit hash of a pair of keys (cyrb53), written in base 36: short, ASCII, the same
+ * The index term of a pair of consecutive word keys: a 40-bit hash in base 32, the same
  * in every store. A collision only adds a false candidate, which the engine rejects.
  */
 export function pairTerm(a: string, b: string): string {
-  let h1 = 0xdeadbeef ^ a.length;
-  let h2 = 0x41c6ce57 ^ b.length;
-  const mix = (code: number) => {
-    h1 = Math.imul(h1 ^ code, 2654435761);
-    h2 = Math.imul(h2 ^ code, 1597334677);
-  };
-  for (let i = 0; i < a.length; i++) mix(a.charCodeAt(i));
-  mix(0);
-  for (let i = 0; i < b.length; i++) mix(b.charCodeAt(i));
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+  return encode(pairCode(wordHash(a), wordHash(b)));
 }
 
-/** The distinct shingle terms of a run of keys. */
-export function shingleTerms(keys: readonly string[], from = 0, to = keys.length): string[] {
-  const terms = new Set<string>();
-  for (let i = from; i + 1 < to; i++) terms.add(pairTerm(keys[i]!, keys[i + 1]!));
-  return [...terms];
+/** The distinct shingle terms of a run of keys (word hashes cached, since words repeat). */
+export function shingleTerms(keys: readonly string[], from = 0, to = keys.length, cache = new Map<string, [number, number]>()): string[] {
+  const hashOf = (key: string) => {
+    let h = cache.get(key);
+    if (!h) {
+      h = wordHash(key);
+      cache.set(key, h);
+    }
+    return h;
+  };
+  if (to - from < 2) return [];
+  // a sorted typed array, not a Set: codes above 2^31 would each be a heap number there
+  const codes = new Float64Array(to - from - 1);
+  let previous = hashOf(keys[from]!);
+  for (let i = from + 1; i < to; i++) {
+    const current = hashOf(keys[i]!);
+    codes[i - from - 1] = pairCode(previous, current);
+    previous = current;
+  }
+  codes.sort();
+  const terms: string[] = [];
+  for (let i = 0; i < codes.length; i++) {
+    if (i === 0 || codes[i] !== codes[i - 1]) terms.push(encode(codes[i]!));
+  }
+  return terms;
 }
 
 export interface Passage {
@@ -67,12 +109,13 @@ export interface Passage {
 export function passagesOf(text: string): { passages: Passage[]; words: number } {
   const words = foldedWords(text);
   const passages: Passage[] = [];
+  const cache = new Map<string, [number, number]>();
   for (let first = 0; first < words.count; first += PASSAGE_WORDS) {
     const end = Math.min(words.count, first + PASSAGE_WORDS);
     passages.push({
       start: words.starts[first]!,
       end: words.ends[end - 1]!,
-      terms: shingleTerms(words.keys, first, Math.min(words.count, end + 1)).join(' '),
+      terms: shingleTerms(words.keys, first, Math.min(words.count, end + 1), cache).join(' '),
     });
   }
   return { passages, words: words.count };

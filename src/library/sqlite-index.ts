@@ -164,19 +164,18 @@ export class SqliteSearchIndex implements SearchIndex {
   async rebuild(onProgress?: (done: number, total: number) => void): Promise<LibraryTotals> {
     const ids = this.db.prepare<[], number>('SELECT id FROM library_sources ORDER BY id').pluck().all();
     const textOf = this.db.prepare<[number], string>('SELECT text FROM library_sources WHERE id = ?').pluck();
+    let characters = 0;
+    // one transaction: a rebuild that fails half-way leaves the old index as it was
     this.db.transaction(() => {
       this.db.exec("DELETE FROM library_passages; INSERT INTO library_index(library_index) VALUES('delete-all');");
-    })();
-    let characters = 0;
-    ids.forEach((id, done) => {
-      const text = textOf.get(id) ?? '';
-      characters += text.length;
-      this.db.transaction(() => {
+      ids.forEach((id, done) => {
+        const text = textOf.get(id) ?? '';
+        characters += text.length;
         indexSourceSync(this.db, id, text);
-      })();
-      onProgress?.(done + 1, ids.length);
-    });
-    this.db.exec("INSERT INTO library_index(library_index) VALUES('optimize')");
+        onProgress?.(done + 1, ids.length);
+      });
+      this.db.exec("INSERT INTO library_index(library_index) VALUES('optimize')");
+    })();
     return { sources: ids.length, characters };
   }
 }
