@@ -13,6 +13,7 @@ import type { Comparison, CompareOptions, Segment } from './core/types.js';
 import { UserError } from './errors.js';
 import { exportFormats, findExporter } from './export/registry.js';
 import { checkComparePair } from './limits.js';
+import { isLibraryCommand, processIo, runLibraryCommand } from './cli/library.js';
 
 const USAGE = `Usage: elision compare QUOTE_FILE SOURCE_FILE [options]
 
@@ -172,7 +173,10 @@ export function formatText(comparison: Comparison, quote: string, source: string
 }
 
 // Run when executed directly (not when imported by tests).
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+const runDirectly = Boolean(process.argv[1]) && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+// library and find (src/cli/library.ts) are asynchronous and print progress as they go
+if (runDirectly && isLibraryCommand(process.argv[2])) process.exitCode = await runLibraryCommand(process.argv.slice(2), processIo());
+else if (runDirectly) {
   const result = runCli(process.argv.slice(2), Boolean(process.stdout.isTTY));
   if (result.stdout) process.stdout.write(result.stdout);
   if (result.stderr) process.stderr.write(result.stderr);
