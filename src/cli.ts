@@ -14,6 +14,7 @@ import { UserError } from './errors.js';
 import { exportFormats, findExporter } from './export/registry.js';
 import { checkComparePair } from './limits.js';
 import { isLibraryCommand, processIo, runLibraryCommand } from './cli/library.js';
+import { countsLine, presentVerdict } from './present/index.js';
 
 const USAGE = `Usage: elision compare QUOTE_FILE SOURCE_FILE [options]
 
@@ -134,7 +135,7 @@ const STYLES = {
 /**
  * The readable terminal form: the source passage read through, with what the quotation
  * left out shown inline ([-…-] marked, {-…-} silent), what it added ({+…+}) and altered
- * ([~quoted~ for original]), then the stats and notes.
+ * ([~quoted~ for original]), then the engine's verdict, the counts, the findings and cues.
  */
 export function formatText(comparison: Comparison, quote: string, source: string, color: boolean): string {
   const paint = (style: keyof typeof STYLES, text: string) => (color ? `${STYLES[style][0]}${text}${STYLES[style][1]}` : text);
@@ -158,13 +159,12 @@ export function formatText(comparison: Comparison, quote: string, source: string
     }
   };
   for (const segment of comparison.segments) parts.push(pieceOf(segment));
-  const s = comparison.stats;
+  const verdict = presentVerdict(comparison);
   const lines = [
     parts.join(' ').replace(/ {2,}/g, ' ').trim(),
     '',
-    comparison.found
-      ? `Quoted ${s.quotedWords} words, omitted ${s.omittedWords}: ${s.markedOmissions} marked omission${s.markedOmissions === 1 ? '' : 's'}, ${s.silentOmissions} silent, ${s.insertions} insertion${s.insertions === 1 ? '' : 's'}, ${s.alterations} alteration${s.alterations === 1 ? '' : 's'}${comparison.reordered ? '; reordered' : ''}.`
-      : 'The quotation was not found in the source.',
+    `Verdict: ${verdict.label}. ${verdict.summary}`,
+    countsLine(comparison),
     ...comparison.notes.map((note) => `- ${note.message}`),
     ...comparison.cues.map((cue) => `- ${cue.message}`),
   ];

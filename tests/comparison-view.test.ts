@@ -104,10 +104,12 @@ describe('buildComparisonView', () => {
     expect(quoteBadges.map((b) => b.counterpart)).toEqual(sourceBadges.map((b) => b.id));
   });
 
-  it('gives the gravest finding first in the verdict', () => {
-    expect(view.summary.severity).toBe('silent');
-    expect(view.summary.verdictLine).toBe('2 silent omissions, 1 marked omission');
-    expect(view.summary.verdict).toMatch(/^The quotation leaves words out without saying so: 2 cuts with no ellipsis/);
+  it("shows the engine's verdict as it is, with its icon and word", () => {
+    expect(view.summary.verdict.rating).toBe(comparison.verdict.rating);
+    expect(view.summary.verdict.summary).toBe(comparison.verdict.summary);
+    expect(view.summary.verdict.rating).toBe('silent-omission');
+    expect(view.summary.verdict.word).toBe('Silent omission');
+    expect(view.summary.counts).toMatch(/2 silent omissions/);
   });
 
   it("'whole' shows every character of the source, beyond the context as outside", () => {
@@ -177,8 +179,8 @@ describe('buildComparisonView on comparisons the engine rarely emits', () => {
     expect(compact(view.quoteRuns)).toBe('#1 · =alpha beta ·  · …... ·  · ?gamma delta');
     expect(view.differences.map((d) => d.kind)).toEqual(['unfound']);
     expect(view.sourceRuns.some((r) => r.kind === 'insertion-point')).toBe(false);
-    expect(view.summary.verdictLine).toBe('1 fragment not found');
-    expect(view.summary.severity).toBe('silent');
+    expect(view.summary.verdict.rating).toBe(comparison.verdict.rating);
+    expect(view.summary.counts).toMatch(/1 fragment of 2 not found/);
   });
 
   it('paints overlapping segments without showing any character twice', () => {
@@ -195,15 +197,16 @@ describe('buildComparisonView on comparisons the engine rarely emits', () => {
     const view = buildComparisonView(comparison, 'one two', source);
     expect(shownText(view.sourceRuns)).toBe(source);
     expect(compact(view.sourceRuns)).toBe('#1 · =one two three · -!four · five');
-    expect(view.summary.verdict).toContain('another order');
+    expect(view.summary.verdict.summary).toBe(comparison.verdict.summary);
+    expect(view.summary.counts).toContain('fragments reordered');
   });
 
   it('says "not found" plainly and shows the start of the source', () => {
     const source = 'Nothing here matches. '.repeat(200);
     const comparison = compare('entirely different words altogether', source);
     const view = buildComparisonView(comparison, 'entirely different words altogether', source);
-    expect(view.summary.severity).toBe('not-found');
-    expect(view.summary.verdictLine).toBe('not found in the source');
+    expect(view.summary.verdict.rating).toBe('not-found');
+    expect(view.summary.verdict.word).toBe('Not found');
     expect(shownText(view.sourceRuns).length).toBeLessThanOrEqual(2000);
     expect(source.startsWith(shownText(view.sourceRuns))).toBe(true);
     expect(view.sourceCutAfter).toBe(true);
@@ -211,12 +214,14 @@ describe('buildComparisonView on comparisons the engine rarely emits', () => {
 });
 
 describe('summarise', () => {
-  it('calls a verbatim quotation word for word', () => {
+  it('calls a verbatim quotation verbatim, with the check mark', () => {
     const source = 'First sentence here. The quoted sentence stands whole. Last one.';
-    const summary = summarise(compare('The quoted sentence stands whole.', source));
-    expect(summary.verdictLine).toBe('word for word');
-    expect(summary.severity).toBe('faithful');
-    expect(summary.verdict).toMatch(/word for word/);
+    const comparison = compare('The quoted sentence stands whole.', source);
+    const summary = summarise(comparison);
+    expect(summary.verdict.rating).toBe('verbatim');
+    expect(summary.verdict.icon).toBe('✓');
+    expect(summary.verdict.summary).toBe(comparison.verdict.summary);
+    expect(summary.counts).toBe('5 words quoted, none left out.');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chicagoParts, formatChicago, formatQuotedBy, parseCslName, toCslJson } from '../src/export/citation.js';
+import { chicagoParts, formatChicago, parseCslName, toCslJson } from '../src/export/citation.js';
 
 describe('formatChicago', () => {
   it.each([
@@ -34,17 +34,6 @@ describe('formatChicago', () => {
 
   it('is empty for an absent citation', () => {
     expect(formatChicago(undefined)).toBe('');
-  });
-});
-
-describe('formatQuotedBy', () => {
-  it('says who printed the quotation and where', () => {
-    expect(formatQuotedBy({ author: 'A Blogger', work: 'A Post', date: '2015-03-01', url: 'https://x.example' })).toBe(
-      'Quoted by A Blogger in A Post, 2015-03-01, https://x.example.',
-    );
-    expect(formatQuotedBy({ url: 'https://x.example' })).toBe('Quoted: https://x.example.');
-    expect(formatQuotedBy({})).toBe('');
-    expect(formatQuotedBy(undefined)).toBe('');
   });
 });
 

@@ -11,26 +11,36 @@ describe('ClaimReview export', () => {
     expect(review['@type']).toBe('ClaimReview');
     expect(review.claimReviewed).toBe(input.quote);
     expect(review.itemReviewed).toMatchObject({ '@type': 'Claim', author: { '@type': 'Person', name: '@quoter <x>' } });
-    expect(review.reviewRating).toMatchObject({ '@type': 'Rating', alternateName: 'Quoted out of context: 2 silent omissions' });
+    expect(input.comparison.verdict.rating).toBe('silent-omission');
+    expect(review.reviewRating).toEqual({
+      '@type': 'Rating',
+      ratingValue: 3,
+      worstRating: 1,
+      bestRating: 7,
+      alternateName: 'Silent omission',
+      ratingExplanation: input.comparison.verdict.summary,
+    });
     expect(review.citation).toMatchObject({ '@type': 'CreativeWork', name: '=cmd| ]]> & Work', url: 'https://example.org/a?b=1&c=<2>' });
     expect(review.citation.text).toContain('which was never true');
     expect(review.reviewBody).toContain('[...]');
     expect(review).not.toHaveProperty('datePublished');
   });
 
-  it('says "accurate" when nothing is changed, and "not found" when the claim is not in the source', () => {
-    const source = 'It did not approve the plan. Later it did.';
+  it('rates a verbatim quotation best and a claim not in the source worst', () => {
+    const source = 'It did not approve the plan. Then the members went home.';
     const accurate = JSON.parse(renderClaimReview({ comparison: compare('It did not approve the plan', source), quote: 'It did not approve the plan', source }));
-    expect(accurate.reviewRating.alternateName).toMatch(/^Accurate quotation/);
+    expect(accurate.reviewRating).toMatchObject({ ratingValue: 7, alternateName: 'Verbatim' });
     const missing = JSON.parse(renderClaimReview({ comparison: compare('Something else entirely here', source), quote: 'Something else entirely here', source }));
-    expect(missing.reviewRating.alternateName).toBe('Not found in the source');
+    expect(missing.reviewRating).toMatchObject({ ratingValue: 1, alternateName: 'Not found' });
     expect(missing.citation).not.toHaveProperty('text');
   });
 
   it('reviews every quotation of a case in one graph', () => {
     const graph = JSON.parse(renderCaseClaimReview(caseInputOf(smallCase())))['@graph'];
     expect(graph).toHaveLength(2);
-    expect(graph[1].reviewRating.alternateName).toBe('Quoted out of context: 1 silent omission');
+    const input = caseInputOf(smallCase());
+    input.items.forEach((item, i) => expect(graph[i].reviewRating.ratingExplanation).toBe(item.comparison.verdict.summary));
+    expect(graph[1].reviewRating.alternateName).toBe('Silent omission');
     expect(graph[1].itemReviewed.appearance.url).toBe('https://blog.example/post');
   });
 });

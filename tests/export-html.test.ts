@@ -80,8 +80,9 @@ describe('HTML export', () => {
 
   it('has the legend, the summary, the verdict and the citation', () => {
     expect(all.filter((e) => e.attributes.class === 'legend')).toHaveLength(1);
-    expect(byClass('summary')[0]?.text).toMatch(/leaves out 4: 1 cut marked with an ellipsis, 2 silent omissions/);
-    expect(byClass('verdict')[0]?.text).toBe('Quoted out of context: 2 silent omissions');
+    expect(byClass('summary')[0]?.text).toBe(input.comparison.verdict.summary);
+    expect(byClass('verdict')[0]?.text).toMatch(/Silent omission$/);
+    expect(byClass('counts')[0]?.text).toMatch(/4 left out .*: 2 silent omissions, 1 marked omission/);
     expect(all.find((e) => e.name === 'cite')?.text).toBe('Ann <i>Author</i>, =cmd| ]]> & Work, 1999, https://example.org/a?b=1&c=<2>.');
   });
 

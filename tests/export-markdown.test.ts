@@ -1,6 +1,6 @@
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown } from '../src/export/escape.js';
+import { escapeMarkdown } from '../src/present/escape.js';
 import { renderCaseMarkdown, renderMarkdown } from '../src/export/markdown.js';
 import { caseInputOf, hostileInput, smallCase } from './helpers/export-fixtures.js';
 
@@ -19,7 +19,7 @@ describe('Markdown export', () => {
 
   it('reads as plain text: title, verdict, summary, quotation, passage, citation', () => {
     expect(md).toMatch(/^# Title /);
-    expect(md).toContain('**Verdict:** Quoted out of context: 2 silent omissions');
+    expect(md).toContain('**Verdict: ✂ Silent omission.** Words of the source are left out with no ellipsis');
     expect(md).toContain('> "quoted" \\]\\]\\> text, which was ⟨…⟩ true.');
     expect(md).toContain('\\[cut silently:\\] ~~never~~');
     expect(md).toContain('\\[cut, marked:\\] ~~a formula;~~');

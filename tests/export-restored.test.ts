@@ -50,13 +50,15 @@ describe('restoreQuotation', () => {
 });
 
 describe('restored export', () => {
-  it('prints the restored quotation with its citation and says what changed', () => {
-    const text = renderRestored(hostileInput());
+  it('prints the restored quotation with its citation, the verdict, and says what changed', () => {
+    const input = hostileInput();
+    const text = renderRestored(input);
     expect(text).toBe(
       [
         '“quoted" ]]> text, which was never true. =HYPERLINK("http://x") is [...] שלום עולם and e\u0301te\u0301 [really] stay. The end of it all, friends.”',
         '— Ann <i>Author</i>, =cmd| ]]> & Work, 1999, https://example.org/a?b=1&c=<2>.',
         '',
+        `Verdict: ✂ Silent omission. ${input.comparison.verdict.summary}`,
         'Restored from the source by Elision: 2 silent omissions put back; 1 cut marked [...].',
         '',
       ].join('\n'),
@@ -65,7 +67,9 @@ describe('restored export', () => {
 
   it('says when there is nothing to restore', () => {
     const quote = 'Nothing like this is in it at all';
-    expect(renderRestored({ comparison: compare(quote, SOURCE), quote, source: SOURCE })).toMatch(/Not found in the source/);
+    const text = renderRestored({ comparison: compare(quote, SOURCE), quote, source: SOURCE });
+    expect(text).toContain('Verdict: ✗ Not found.');
+    expect(text).toContain('There is no original passage to restore.');
   });
 
   it('restores every quotation of a case in turn', () => {

@@ -128,9 +128,10 @@ describe('POST /compare/export', () => {
       .send({ ...pair, format: 'restored', author: 'Jane Doe', work: 'Minutes', year: '2001', page: '4', quotedBy: 'A Blogger' });
     expect(res.status).toBe(200);
     expect(res.headers['content-disposition']).toBe('attachment; filename="elision-comparison.txt"');
-    expect(res.text).toBe(
-      '“It did not approve the plan”\n— Jane Doe, Minutes (2001), 4.\n\nRestored from the source by Elision: 1 silent omission put back.\n',
-    );
+    const lines = res.text.split('\n');
+    expect(lines.slice(0, 3)).toEqual(['“It did not approve the plan”', '— Jane Doe, Minutes (2001), 4.', '']);
+    expect(lines[3]).toMatch(/^Verdict: ✂ Silent omission\. /);
+    expect(lines.slice(4)).toEqual(['Restored from the source by Elision: 1 silent omission put back.', '']);
   });
 
   it('names the pasted pair after who quoted whom', async () => {

@@ -15,7 +15,7 @@ interface Annotation {
   id: string;
   type: string;
   motivation: string;
-  body: { value: string };
+  body: { value: string } | Array<{ value: string; purpose: string }>;
   target: { source: string; selector: Selector[] };
 }
 
@@ -40,16 +40,33 @@ function annotationsOf(json: string): Annotation[] {
   return collection.first.items as Annotation[];
 }
 
+function valueOf(annotation: Annotation): string {
+  return Array.isArray(annotation.body) ? annotation.body.map((b) => b.value).join(' ') : annotation.body.value;
+}
+
 describe('Web Annotation export', () => {
   const input = hostileInput();
-  const annotations = annotationsOf(renderWebAnnotation(input));
+  const all = annotationsOf(renderWebAnnotation(input));
+  // Every annotation but the verdict anchors on the source.
+  const annotations = all.filter((a) => !a.id.endsWith(':verdict'));
 
-  it('has one annotation per fragment and per omission, all "assessing"', () => {
+  it('has one annotation per fragment and per omission, and the verdict, all "assessing"', () => {
     const omissions = input.comparison.segments.filter((s) => s.kind === 'omission').length;
-    expect(annotations).toHaveLength(input.comparison.fragments.length + omissions);
-    expect(annotations.every((a) => a.type === 'Annotation' && a.motivation === 'assessing')).toBe(true);
-    expect(new Set(annotations.map((a) => a.id)).size).toBe(annotations.length);
-    expect(annotations.filter((a) => a.id.includes(':omission-'))).toHaveLength(omissions);
+    expect(all).toHaveLength(input.comparison.fragments.length + omissions + 1);
+    expect(all.every((a) => a.type === 'Annotation' && a.motivation === 'assessing')).toBe(true);
+    expect(new Set(all.map((a) => a.id)).size).toBe(all.length);
+    expect(all.filter((a) => a.id.includes(':omission-'))).toHaveLength(omissions);
+  });
+
+  it("carries the engine's verdict on the whole quotation: its summary and its rating's word", () => {
+    const verdict = all.at(-1)!;
+    expect(verdict.id).toMatch(/:verdict$/);
+    expect(verdict.body).toEqual([
+      expect.objectContaining({ value: input.comparison.verdict.summary, purpose: 'assessing' }),
+      expect.objectContaining({ purpose: 'classifying' }),
+    ]);
+    const selector = verdict.target.selector.find((s) => s.type === 'TextQuoteSelector')!;
+    expect(selector.exact).toBe(input.quote);
   });
 
   it('re-anchors every selector on the source at the same code-point offsets', () => {
@@ -72,7 +89,7 @@ describe('Web Annotation export', () => {
     const quote = 'The plan was approved … the weather was lovely today';
     const source = 'The plan was approved by the board at last.';
     const items = annotationsOf(renderWebAnnotation({ comparison: compare(quote, source), quote, source }));
-    const missing = items.find((a) => /not found/.test(a.body.value))!;
+    const missing = items.find((a) => a.id.includes(':fragment-') && /not found/.test(valueOf(a)))!;
     expect(missing.target.source).toMatch(/^urn:elision:quotation:/);
     const selector = missing.target.selector.find((s) => s.type === 'TextQuoteSelector')!;
     expect(anchor(quote, selector)).not.toBeNull();

@@ -83,8 +83,9 @@ describe('GET /', () => {
     expect(slugs[0]).toBe(FOUNDING);
     expect(slugs).toContain('hostile-case');
     expect(res.text).toContain('quoting Robert Service');
-    expect(res.text).toMatch(/class="verdict-line verdict-\w+">[^<]*(<span class="by">[^<]*<\/span> )?(word for word|\d+ \w+)/);
-    expect(res.text).toContain('2 silent omissions');
+    // each card shows the engine's verdict: an icon and a word, then its summary
+    expect(res.text).toMatch(/<li class="verdict-line tone-\w+" data-rating="[a-z-]+">(<span class="by">[^<]*<\/span> )?<span class="rating rating-[a-z-]+"><span class="rating-icon" aria-hidden="true">[^<]+<\/span> <strong class="rating-word">[^<]+<\/strong><\/span> <span class="verdict-summary">/);
+    expect(res.text).toContain('data-rating="silent-omission"');
     expect(res.text).toMatch(/<form class="compare-form" id="compare" method="post" action="\/compare"/);
     for (const name of ['quote', 'source', 'author', 'work', 'year', 'page', 'url', 'quotedBy', '_csrf']) {
       expect(res.text).toContain(`name="${name}"`);
@@ -111,8 +112,10 @@ describe('POST /compare', () => {
     expect(html).toMatch(/<del class="r-omit-marked"[^>]*>.*until it is revised/);
     expect(html).toMatch(/<span class="r-ellipsis linked-ellipsis" id="q\d+" data-link="s\d+"/);
     expect(html).toMatch(/<ins class="r-ins-editorial"[^>]*>.*very/);
-    expect(html).toContain('The quotation leaves words out without saying so: 2 cuts with no ellipsis');
-    expect(html).toContain('printed by A newspaper');
+    expect(html).toMatch(/<section class="summary tone-changed"[^>]*data-rating="silent-omission"/);
+    expect(html).toContain('<strong class="rating-word">Silent omission</strong>');
+    expect(html).toContain('2 silent omissions');
+    expect(html).toContain('Quoted by A newspaper.');
     expect(html).toContain('Ann Author, Minutes');
     expect(html).toMatch(/<aside class="legend"/);
     // the texts travel once, in one form; controls, save and export join it with their own buttons
@@ -226,7 +229,7 @@ describe('GET /cases/:slug', () => {
     expect(html).toMatch(/<del class="r-omit-marked" id="s\d+"[^>]*data-diff="1"[^>]*>.*On 27 December 1926/);
     expect(html).toMatch(/<span class="r-ellipsis linked-ellipsis"[^>]*>\. \. \.<\/span>/);
     expect(html).toContain('<span aria-current="page">a reader (comment 5)</span>');
-    expect(html).toContain('printed by a reader (comment 5)');
+    expect(html).toContain('Quoted by a reader (comment 5) in comment 5');
     expect(html).toContain('export?format=tei&amp;quotation=1"');
     expect(html).toMatch(/<input type="hidden" name="quotation" value="1">/);
   });

@@ -28,3 +28,8 @@ export function exportInputForQuotation(c: Case, quotationIndex: number, compari
 export function caseExportInput(c: Case, comparisons: Comparison[]): CaseExportInput {
   return { case: c, items: comparisons.map((comparison, i) => exportInputForQuotation(c, i, comparison)) };
 }
+
+/** The export's title: the one given, else the case's, else a plain description. */
+export function exportTitle(input: Pick<ExportInput, 'title' | 'case'>): string {
+  return input.title?.trim() || input.case?.title.trim() || 'A quotation compared with its source';
+}

@@ -7,7 +7,7 @@
  * (the notes form does not invert names, so no guessing at which word is the family
  * name), and a missing field is left out rather than invented.
  */
-import type { Citation, QuotedBy } from '../cases/types.js';
+import type { Citation } from '../cases/types.js';
 
 /** A piece of a formatted citation; `italic` marks a title. */
 export interface CitationPart {
@@ -100,23 +100,6 @@ export function formatChicago(citation: Citation | undefined): string {
   return chicagoParts(citation)
     .map((part) => part.text)
     .join('');
-}
-
-/**
- * Who printed the quotation, as one line: `Quoted by A in W, date, page, URL.`
- * Absent or empty → "".
- */
-export function formatQuotedBy(quotedBy: QuotedBy | undefined): string {
-  if (!quotedBy) return '';
-  const author = clean(quotedBy.author);
-  const work = clean(quotedBy.work);
-  const rest = [clean(quotedBy.date), clean(quotedBy.page), clean(quotedBy.url)].filter(Boolean);
-  if (!author && !work && rest.length === 0) return '';
-  let line = 'Quoted';
-  if (author) line += ` by ${author}`;
-  if (work) line += ` in ${work}`;
-  if (rest.length > 0) line += `${author || work ? ',' : ':'} ${rest.join(', ')}`;
-  return /[.?!]$/.test(line) ? line : `${line}.`;
 }
 
 /** A name in CSL-JSON: family/given when the name's shape is clear, otherwise literal. */

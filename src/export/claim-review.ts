@@ -1,16 +1,17 @@
 /**
  * The ClaimReview export (schema.org JSON-LD) for fact-checkers: the quotation is the
- * claim (who printed it, where), the rating's text is derived from the comparison alone
- * ("Quoted out of context: 2 silent omissions"), and the source — its citation and the
- * passage with its context — is the evidence, under `citation`.
+ * claim (who printed it, where), the rating is the engine's verdict — its place on the
+ * verdict's scale as `ratingValue` (1 = not found … 7 = verbatim, with `worstRating` and
+ * `bestRating`), its words as `alternateName`, its summary as `ratingExplanation` — and
+ * the source (its citation and the passage with its context) is the evidence, under
+ * `citation`.
  *
- * Deliberately no date and no numeric rating: the date belongs to the fact-checker's
- * publication, and a number would pretend to a precision the comparison does not have.
- * The `author` names Elision as the tool; a fact-checker publishing it puts their own.
+ * Deliberately no date: it belongs to the fact-checker's publication. The `author`
+ * names Elision as the tool; a fact-checker publishing it puts their own.
  */
 import type { Citation, QuotedBy } from '../cases/types.js';
-import { formatChicago, formatQuotedBy } from './citation.js';
-import { readSourcePassage, summariseComparison, verdictOf } from './reading.js';
+import { formatChicago } from './citation.js';
+import { BEST_RATING_VALUE, WORST_RATING_VALUE, countsLine, presentVerdict, quotedByLine, readSourcePassage } from '../present/index.js';
 import { restoreQuotation } from './restored.js';
 import type { CaseExportInput, ExportInput } from './types.js';
 
@@ -55,11 +56,12 @@ function evidenceOf(input: ExportInput, citation: Citation | undefined): Record<
 }
 
 function claimReviewOf(input: ExportInput): Record<string, unknown> {
-  const verdict = verdictOf(input.comparison);
+  const verdict = presentVerdict(input.comparison);
   const restored = restoreQuotation(input);
-  const explanation = [
-    summariseComparison(input.comparison),
-    formatQuotedBy(input.quotedBy),
+  const body = [
+    verdict.summary,
+    countsLine(input.comparison),
+    quotedByLine(input.quotedBy),
     restored !== null ? `The passage as the source has it: “${restored}”` : '',
   ]
     .filter(Boolean)
@@ -68,8 +70,15 @@ function claimReviewOf(input: ExportInput): Record<string, unknown> {
     '@type': 'ClaimReview',
     claimReviewed: input.quote.trim(),
     itemReviewed: claimOf(input.quotedBy),
-    reviewRating: { '@type': 'Rating', alternateName: verdict, ratingExplanation: explanation },
-    reviewBody: explanation,
+    reviewRating: {
+      '@type': 'Rating',
+      ratingValue: verdict.value,
+      worstRating: WORST_RATING_VALUE,
+      bestRating: BEST_RATING_VALUE,
+      alternateName: verdict.word,
+      ratingExplanation: verdict.summary,
+    },
+    reviewBody: body,
     author: { '@type': 'Organization', name: 'Elision (automatic quotation comparison)' },
     citation: evidenceOf(input, input.citation),
   });

@@ -2,7 +2,8 @@
  * The CSV export: one row per segment of the comparison, in reading order — which
  * quotation and segment (0-based, as the JSON export indexes them), kind, the
  * quoted text, the source text, their UTF-16 offsets (as the contract counts them), and
- * whether an omission was marked or an insertion editorial. RFC 4180: comma-separated,
+ * whether an omission was marked or an insertion or alteration editorial, and on every row the
+ * engine's verdict for the whole comparison (its rating and summary). RFC 4180: comma-separated,
  * CRLF line ends, fields quoted when they hold a comma, quote or line break.
  *
  * Spreadsheets run a cell that starts with = + - @ (or a tab or CR before one) as a
@@ -23,6 +24,8 @@ export const CSV_HEADER = [
   'source end',
   'marked',
   'editorial',
+  'rating',
+  'summary',
 ] as const;
 
 /** A cell of user text, defused against formula injection. */
@@ -55,7 +58,9 @@ function rowsOf(input: ExportInput, quotationIndex: number): string {
         segment.source ? String(segment.source.start) : '',
         segment.source ? String(segment.source.end) : '',
         flag(segment.marked, segment.kind === 'omission'),
-        flag(segment.editorial, segment.kind === 'insertion'),
+        flag(segment.editorial, segment.kind === 'insertion' || segment.kind === 'alteration'),
+        comparison.verdict.rating,
+        defuseFormula(comparison.verdict.summary),
       ]);
     })
     .join('');

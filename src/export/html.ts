@@ -9,9 +9,20 @@
  * is escaped; case notes are Markdown rendered without raw HTML.
  */
 import MarkdownIt from 'markdown-it';
-import { chicagoParts, formatQuotedBy } from './citation.js';
-import { escapeHtml } from './escape.js';
-import { exportTitle, readQuotation, readSourcePassage, sourceGoesOn, splitEdges, summariseComparison, verdictOf, type QuotePiece, type SourcePiece } from './reading.js';
+import { chicagoParts } from './citation.js';
+import { exportTitle } from './case-input.js';
+import {
+  countsLine,
+  escapeHtml,
+  presentVerdict,
+  quotedByLine,
+  readQuotation,
+  readSourcePassage,
+  sourceGoesOn,
+  splitEdges,
+  type QuotePiece,
+  type SourcePiece,
+} from '../present/index.js';
 import type { Citation } from '../cases/types.js';
 import type { CaseExportInput, ExportInput } from './types.js';
 
@@ -29,10 +40,15 @@ body { margin: 0 auto; max-width: 72rem; padding: 1.5rem; color: var(--ink); bac
 h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .5rem; }
 h2 { font-size: 1.25rem; margin: 2rem 0 .5rem; border-bottom: 1px solid var(--rule); padding-bottom: .25rem; }
 h3 { font: 700 .78rem/1.2 var(--sans); text-transform: uppercase; letter-spacing: .06em; color: var(--muted); margin: 0 0 .5rem; }
-.meta, .summary, .verdict, .findings, .legend, footer { font-family: var(--sans); font-size: .92rem; }
+.meta, .summary, .counts, .verdict, .findings, .legend, footer { font-family: var(--sans); font-size: .92rem; }
 .citation { margin: .25rem 0; }
 cite { font-style: normal; }
 .verdict { display: inline-block; font-weight: 700; padding: .1rem .5rem; border-radius: .25rem; background: #f3f3ef; border-left: 4px solid var(--muted); }
+.verdict .icon { font-weight: 400; }
+.rating-verbatim { border-left-color: var(--inserted); } .rating-marked-omission { border-left-color: var(--marked); }
+.rating-meaning-at-risk, .rating-altered { border-left-color: var(--altered); }
+.rating-silent-omission, .rating-partly-found, .rating-not-found { border-left-color: var(--silent); }
+.summary { font-weight: 600; }
 .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 1.5rem; margin: 1rem 0; }
 .column { border: 1px solid var(--rule); border-radius: .4rem; padding: 1rem; background: #fff; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
@@ -78,6 +94,7 @@ function wrap(text: string, open: string, close: string): string {
 function renderQuotePiece(piece: QuotePiece): string {
   switch (piece.kind) {
     case 'text':
+    case 'ellipsis':
       return escapeHtml(piece.text);
     case 'match':
       return wrap(piece.text, '<span class="match">', '</span>');
@@ -131,7 +148,8 @@ const LEGEND = `<section class="legend" aria-label="Legend">
 function renderComparisonSection(input: ExportInput, heading: string | null): string {
   const { comparison } = input;
   const passage = readSourcePassage(input);
-  const quotedBy = formatQuotedBy(input.quotedBy);
+  const quotedBy = quotedByLine(input.quotedBy);
+  const verdict = presentVerdict(comparison);
   const lang = input.citation?.language ? ` lang="${escapeHtml(input.citation.language)}"` : '';
   const quotationHtml = readQuotation(input).map(renderQuotePiece).join('');
   let sourceHtml: string;
@@ -151,8 +169,9 @@ function renderComparisonSection(input: ExportInput, heading: string | null): st
     `<section class="comparison">`,
     heading ? `<h2>${escapeHtml(heading)}</h2>` : '',
     quotedBy ? `<p class="meta">${escapeHtml(quotedBy)}</p>` : '',
-    `<p class="verdict">${escapeHtml(verdictOf(comparison))}</p>`,
-    `<p class="summary">${escapeHtml(summariseComparison(comparison))}</p>`,
+    `<p class="verdict rating-${verdict.rating}" data-rating="${verdict.rating}"><span class="icon" aria-hidden="true">${escapeHtml(verdict.icon)}</span> ${escapeHtml(verdict.word)}</p>`,
+    `<p class="summary">${escapeHtml(verdict.summary)}</p>`,
+    `<p class="counts">${escapeHtml(countsLine(comparison))}</p>`,
     `<div class="columns">`,
     `<div class="column"><h3>Quotation</h3><blockquote class="text">${quotationHtml}</blockquote></div>`,
     `<div class="column"><h3>Source</h3>${sourceHtml}</div>`,

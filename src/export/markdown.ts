@@ -6,9 +6,20 @@
  * Deliberately plain: no HTML, no tables, no footnotes (renderers disagree on them).
  * Every piece of user text goes through escapeMarkdown.
  */
-import { chicagoParts, formatQuotedBy } from './citation.js';
-import { escapeMarkdown } from './escape.js';
-import { exportTitle, splitEdges, readQuotation, readSourcePassage, sourceGoesOn, summariseComparison, verdictOf, type QuotePiece, type SourcePiece } from './reading.js';
+import { chicagoParts } from './citation.js';
+import { exportTitle } from './case-input.js';
+import {
+  countsLine,
+  escapeMarkdown,
+  presentVerdict,
+  quotedByLine,
+  readQuotation,
+  readSourcePassage,
+  sourceGoesOn,
+  splitEdges,
+  type QuotePiece,
+  type SourcePiece,
+} from '../present/index.js';
 import type { Citation } from '../cases/types.js';
 import type { CaseExportInput, ExportInput } from './types.js';
 
@@ -30,6 +41,7 @@ function wrap(text: string, delimiter: string): string {
 function quotePieceToMarkdown(piece: QuotePiece): string {
   switch (piece.kind) {
     case 'text':
+    case 'ellipsis':
     case 'match':
       return escapeMarkdown(piece.text);
     case 'insertion':
@@ -73,10 +85,11 @@ function citationToMarkdown(citation: Citation | undefined): string {
 function comparisonToMarkdown(input: ExportInput, heading: string | null): string {
   const lines: string[] = [];
   if (heading) lines.push(`## ${escapeMarkdown(heading)}`, '');
-  const quotedBy = formatQuotedBy(input.quotedBy);
+  const quotedBy = quotedByLine(input.quotedBy);
   if (quotedBy) lines.push(escapeMarkdown(quotedBy), '');
-  lines.push(`**Verdict:** ${escapeMarkdown(verdictOf(input.comparison))}`, '');
-  lines.push(escapeMarkdown(summariseComparison(input.comparison)), '');
+  const verdict = presentVerdict(input.comparison);
+  lines.push(`**Verdict: ${escapeMarkdown(verdict.label)}.** ${escapeMarkdown(verdict.summary)}`, '');
+  lines.push(escapeMarkdown(countsLine(input.comparison)), '');
   lines.push('### The quotation', '');
   lines.push(blockQuote(readQuotation(input).map(quotePieceToMarkdown).join('').replace(/ {2,}/g, ' ').trim()), '');
   lines.push('### The source passage', '');

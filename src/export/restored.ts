@@ -9,7 +9,8 @@
  * word returns (unless the quoter bracketed the change, which is an editor's right).
  */
 import type { Segment, Span } from '../core/types.js';
-import { formatChicago, formatQuotedBy } from './citation.js';
+import { formatChicago } from './citation.js';
+import { plural, presentVerdict, quotedByLine } from '../present/index.js';
 import type { CaseExportInput, ExportInput } from './types.js';
 
 export const CUT_MARK = '[...]';
@@ -63,7 +64,8 @@ export function restoreQuotation(input: Pick<ExportInput, 'comparison' | 'quote'
   // The span ends at the last quoted word. When the quotation ends a sentence, the full stop
   // or closing quotation mark right after that word in the source ends the restored one too.
   const quoteEnd = quote.trimEnd();
-  if (/[.!?’”"')\]]$/.test(quoteEnd) && !/(\.\s?\.\s?\.|…|\[\s*(…|\.\.\.)\s*\])$/.test(quoteEnd)) {
+  const endsWithEllipsis = comparison.ellipses.some((mark) => mark.end >= quoteEnd.length);
+  if (/[.!?’”"')\]]$/.test(quoteEnd) && !endsWithEllipsis) {
     out += /^[.!?’”"')\]]*/u.exec(source.slice(Math.max(span.end, sourceCursor)))![0];
   }
   // Cut marks and insertions were padded with spaces on both sides; tidy the padding.
@@ -76,19 +78,17 @@ export function restoreQuotation(input: Pick<ExportInput, 'comparison' | 'quote'
     .trim();
 }
 
-function plural(n: number, one: string): string {
-  return `${n} ${one}${n === 1 ? '' : 's'}`;
-}
-
 function restoredBlock(input: ExportInput): string {
   const { comparison, quote } = input;
   const restored = restoreQuotation(input);
   const citation = formatChicago(input.citation);
+  const verdict = presentVerdict(comparison);
+  const verdictLine = `Verdict: ${verdict.label}. ${verdict.summary}`;
   const lines: string[] = [];
   if (restored === null) {
     lines.push(`“${quote.trim()}”`);
     if (citation) lines.push(`— attributed to: ${citation}`);
-    lines.push('', 'Not found in the source: there is no original passage to restore.');
+    lines.push('', verdictLine, 'There is no original passage to restore.');
     return lines.join('\n');
   }
   lines.push(`“${restored}”`);
@@ -107,7 +107,7 @@ function restoredBlock(input: ExportInput): string {
   ].filter(Boolean);
   const missing = comparison.fragments.filter((f) => !f.found).map((f) => `“${quote.slice(f.quote.start, f.quote.end).trim()}”`);
   const outcome = changes.length > 0 ? `: ${changes.join('; ')}` : missing.length > 0 ? '' : ': the quotation was already faithful';
-  lines.push('', `Restored from the source by Elision${outcome}.`);
+  lines.push('', verdictLine, `Restored from the source by Elision${outcome}.`);
   if (missing.length > 0) lines.push(`Not found in the source, so not restored: ${missing.join('; ')}.`);
   return lines.join('\n');
 }
@@ -121,7 +121,7 @@ export function renderRestored(input: ExportInput): string {
 export function renderCaseRestored(input: CaseExportInput): string {
   return `${input.items
     .map((item, i) => {
-      const quotedBy = formatQuotedBy(item.quotedBy);
+      const quotedBy = quotedByLine(item.quotedBy);
       return `Quotation ${i + 1} of ${input.items.length}${quotedBy ? `\n${quotedBy}` : ''}\n\n${restoredBlock(item)}`;
     })
     .join('\n\n\n')}\n`;

@@ -12,19 +12,18 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { Citation } from '../cases/types.js';
-import { formatQuotedBy } from './citation.js';
-import { toXmlSafeText } from './escape.js';
+import { exportTitle } from './case-input.js';
 import {
-  ELLIPSIS_PATTERN,
-  exportTitle,
+  countsLine,
+  presentVerdict,
+  quotedByLine,
   readQuotation,
   readSourcePassage,
   sourceGoesOn,
   splitEdges,
-  summariseComparison,
-  verdictOf,
+  toXmlSafeText,
   type QuotePiece,
-} from './reading.js';
+} from '../present/index.js';
 import type { CaseExportInput, ExportInput } from './types.js';
 
 export const TEI_NAMESPACE = 'http://www.tei-c.org/ns/1.0';
@@ -84,21 +83,36 @@ function appendBibl(parent: XMLBuilder, citation: Citation | undefined): void {
 
 /** The quotation's pieces as TEI, the ellipsis marks of marked cuts replaced by `<gap>`. */
 function appendQuote(quoteElement: XMLBuilder, pieces: QuotePiece[]): void {
-  // A run of text and cut pieces between two quoted pieces is one "slot": when a marked cut
-  // falls in it, its ellipsis marks are what <gap> now stands for, so they are dropped.
+  // A run of text, ellipsis and cut pieces between two quoted pieces is one "slot": when a
+  // marked cut falls in it, its ellipsis marks are what <gap> now stands for, so they go,
+  // and the spaces that stood on both sides of a mark become one.
   const slotHasMarkedCut = new Array<boolean>(pieces.length).fill(false);
+  const between = (p: QuotePiece): boolean => p.kind === 'text' || p.kind === 'cut' || p.kind === 'ellipsis';
   for (let i = 0; i < pieces.length; ) {
     let j = i;
-    while (j < pieces.length && (pieces[j]!.kind === 'text' || pieces[j]!.kind === 'cut')) j++;
+    while (j < pieces.length && between(pieces[j]!)) j++;
     const marked = pieces.slice(i, j).some((p) => p.kind === 'cut' && p.marked);
     for (let k = i; k < j; k++) slotHasMarkedCut[k] = marked;
     i = j === i ? i + 1 : j;
   }
+  let endsWithSpace = false;
   pieces.forEach((piece, i) => {
+    const dropMarks = slotHasMarkedCut[i] === true;
+    if (!dropMarks) endsWithSpace = false;
     switch (piece.kind) {
-      case 'text':
-        text(quoteElement, slotHasMarkedCut[i] ? piece.text.replace(ELLIPSIS_PATTERN, '').replace(/ {2,}/g, ' ') : piece.text);
+      case 'ellipsis':
+        if (!dropMarks) text(quoteElement, piece.text);
         break;
+      case 'text': {
+        let value = piece.text;
+        if (dropMarks) {
+          value = value.replace(/ {2,}/g, ' ');
+          if (endsWithSpace) value = value.replace(/^ /, '');
+          if (value !== '') endsWithSpace = value.endsWith(' ');
+        }
+        text(quoteElement, value);
+        break;
+      }
       case 'match':
         text(quoteElement, piece.text);
         break;
@@ -139,13 +153,19 @@ function appendComparison(body: XMLBuilder, input: ExportInput, n: number, headi
   appendBibl(cit, input.citation);
   indent(cit, depth + 1);
 
-  const quotedBy = formatQuotedBy(input.quotedBy);
+  const quotedBy = quotedByLine(input.quotedBy);
   if (quotedBy) {
     indent(div, depth + 1);
     leaf(div, 'note', quotedBy, { type: 'quoted-by' });
   }
+  // The engine's verdict: its rating as the note's subtype, its words as a label, then its summary.
+  const verdict = presentVerdict(input.comparison);
   indent(div, depth + 1);
-  leaf(div, 'note', `${verdictOf(input.comparison)}. ${summariseComparison(input.comparison)}`, { type: 'summary' });
+  const verdictNote = div.ele('note', { type: 'verdict', subtype: verdict.rating });
+  leaf(verdictNote, 'label', verdict.word);
+  text(verdictNote, ` ${verdict.summary}`);
+  indent(div, depth + 1);
+  leaf(div, 'note', countsLine(input.comparison), { type: 'counts' });
   if (input.note) {
     indent(div, depth + 1);
     leaf(div, 'note', input.note, { type: 'comment' });

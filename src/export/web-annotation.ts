@@ -1,18 +1,22 @@
 /**
- * The W3C Web Annotation export (JSON-LD): an AnnotationCollection with one annotation
- * per fragment of the quotation and one per omission, motivation "assessing", each
+ * The W3C Web Annotation export (JSON-LD): an AnnotationCollection with, for each
+ * quotation, one annotation per fragment of the quotation and one per omission,
+ * motivation "assessing", each
  * targeting the source through a TextQuoteSelector (exact, prefix, suffix) and a
  * TextPositionSelector, so Hypothesis-style tools can anchor them.
  *
  * The W3C model counts TextPositionSelector offsets in Unicode code points, while the
  * comparison counts UTF-16 code units: the conversion happens here and nowhere else.
  * A fragment the engine could not locate is annotated on the quotation instead, saying so.
+ * Last comes the engine's verdict on the whole quotation: its summary (purpose
+ * "assessing") and its rating's word (purpose "classifying"), targeting the quotation.
  * Ids are URNs derived from a hash of the texts, so the same texts give the same ids.
  */
 import { createHash } from 'node:crypto';
 import type { Span } from '../core/types.js';
 import { formatChicago } from './citation.js';
-import { exportTitle, countWords, summariseComparison } from './reading.js';
+import { exportTitle } from './case-input.js';
+import { countWords, plural, presentVerdict } from '../present/index.js';
 import type { CaseExportInput, ExportInput } from './types.js';
 
 /** Code points of context each side in a TextQuoteSelector (Hypothesis uses 32). */
@@ -78,12 +82,8 @@ function targetOf(iri: string, text: string, span: Span, toCodePoint: (o: number
   };
 }
 
-function body(value: string): Record<string, unknown> {
-  return { type: 'TextualBody', value, format: 'text/plain', language: 'en', purpose: 'assessing' };
-}
-
-function plural(n: number, one: string): string {
-  return `${n} ${one}${n === 1 ? '' : 's'}`;
+function body(value: string, purpose = 'assessing'): Record<string, unknown> {
+  return { type: 'TextualBody', value, format: 'text/plain', language: 'en', purpose };
 }
 
 /** The annotations of one comparison, in order: fragments first, then omissions. */
@@ -138,7 +138,22 @@ export function annotationsOf(input: ExportInput, idBase: string): Array<Record<
         target: targetOf(sourceIri, source, segment.source!, sourceCodePoint),
       });
     });
+  // Last, the engine's verdict on the whole quotation: its summary, and its rating's word as a classification.
+  const verdict = presentVerdict(comparison);
+  annotations.push({
+    id: `${idBase}:${hash}:verdict`,
+    type: 'Annotation',
+    motivation: 'assessing',
+    body: [body(verdict.summary), body(verdict.word, 'classifying')],
+    target: targetOf(quoteIri, quote, { start: 0, end: quote.length }, quoteCodePoint),
+  });
   return annotations;
+}
+
+/** "Meaning at risk: Word for word, but …": the verdict's word and the engine's summary. */
+function verdictLine(input: ExportInput): string {
+  const verdict = presentVerdict(input.comparison);
+  return `${verdict.word}: ${verdict.summary}`;
 }
 
 /** The W3C context alone, as a plain string: the form every annotation client reads. */
@@ -160,13 +175,13 @@ function collection(id: string, label: string, summary: string, items: Array<Rec
 /** One comparison as an AnnotationCollection. */
 export function renderWebAnnotation(input: ExportInput): string {
   const id = `urn:elision:${hashOf(input.quote, input.source)}`;
-  return collection(id, exportTitle(input), summariseComparison(input.comparison), annotationsOf(input, 'urn:elision'));
+  return collection(id, exportTitle(input), verdictLine(input), annotationsOf(input, 'urn:elision'));
 }
 
 /** Every quotation of a case as one AnnotationCollection; ids say which quotation. */
 export function renderCaseWebAnnotation(input: CaseExportInput): string {
   const slug = encodeURIComponent(input.case.slug);
   const items = input.items.flatMap((item, i) => annotationsOf(item, `urn:elision:case:${slug}:quotation-${i + 1}`));
-  const summary = input.items.map((item, i) => `Quotation ${i + 1}: ${summariseComparison(item.comparison)}`).join(' ');
+  const summary = input.items.map((item, i) => `Quotation ${i + 1}: ${verdictLine(item)}`).join(' ');
   return collection(`urn:elision:case:${slug}`, input.case.title, summary, items);
 }

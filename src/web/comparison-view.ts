@@ -2,7 +2,7 @@
  * Turns a Comparison and its two texts into what the side-by-side page draws: runs of
  * text on each side with their kind, element ids that link each run to its
  * counterpart, fragment badges, the ordered list of differences (for n/p navigation),
- * density-strip marks, and a plain-language verdict.
+ * density-strip marks, and the engine's verdict as src/present shows it.
  *
  * Deliberately not here: any HTML (views/partials/comparison.ejs renders the model and
  * escapes every text), any comparing (src/core/compare.ts), any I/O.
@@ -12,7 +12,9 @@
  * fragments all render as text in its own order, each character exactly once.
  */
 import { compare } from '../core/compare.js';
+import { tokenize } from '../core/text.js';
 import type { Comparison, Cue, Segment, Span, Stats } from '../core/types.js';
+import { countsLine, countWords, excerpt, plural, presentVerdict, tally, type VerdictView } from '../present/index.js';
 
 export type SourceMode = 'region' | 'whole';
 
@@ -113,12 +115,10 @@ export interface SummaryView {
   fragmentsTotal: number;
   fragmentsFound: number;
   reordered: boolean;
-  /** the page's verdict: one or two plain sentences */
-  verdict: string;
-  /** the library's one line, e.g. "2 silent omissions" */
-  verdictLine: string;
-  /** 'faithful' | 'differences' | 'silent' | 'not-found': the verdict's tone, for styling */
-  severity: 'faithful' | 'differences' | 'silent' | 'not-found';
+  /** the engine's verdict, with its icon and word (views/partials/verdict.ejs draws it) */
+  verdict: VerdictView;
+  /** the counts in one line, as every surface gives them */
+  counts: string;
 }
 
 export interface ComparisonView {
@@ -146,15 +146,6 @@ const UNFOUND_PREVIEW_LENGTH = 2000;
 /** only-differences mode shortens matches longer than this many words */
 const COLLAPSE_MIN_WORDS = 14;
 const COLLAPSE_KEEP_WORDS = 5;
-
-/** Ellipsis marks as the engine recognises them: `...`, `…`, `. . .`, `[...]`, `[…]`, and four-dot forms. */
-const ELLIPSIS_PATTERN = /\[\s*(?:…|\.\s?\.\s?\.)\s*\]|(?:\.\s?){3,4}|…\.?/gu;
-
-const WORD_PATTERN = /[\p{L}\p{M}\p{N}]+/gu;
-
-export function countWords(text: string): number {
-  return text.match(WORD_PATTERN)?.length ?? 0;
-}
 
 /** Builds the view model of one comparison. Never throws on any Comparison of these texts. */
 export function buildComparisonView(
@@ -188,7 +179,8 @@ export function buildComparisonView(
     }
   });
 
-  const ellipses = findEllipses(quote);
+  // The engine's ellipsis marks, in quotation order: never looked for again here.
+  const ellipses = [...comparison.ellipses].sort((a, b) => a.start - b.start);
   const linkedEllipses = new Set<number>();
   const ellipsisRun = new Map<number, Run>();
   let lastQuoteEnd = 0;
@@ -269,7 +261,7 @@ export function buildComparisonView(
     const text = slice(quote, fragment.quote);
     const following = comparison.segments.findIndex((s) => s.quote !== undefined && s.quote.start >= fragment.quote.end);
     currentOrder = (following < 0 ? comparison.segments.length : following) - 0.5;
-    addDifference({ kind: 'unfound', targetId: ids.unfound(index + 1), title: `Fragment ${index + 1} not found in the source: “${shorten(text, 60)}”`, quoteText: text });
+    addDifference({ kind: 'unfound', targetId: ids.unfound(index + 1), title: `Fragment ${index + 1} not found in the source: “${excerpt(text, 60)}”`, quoteText: text });
   });
 
   ellipses.forEach((span, index) => {
@@ -309,55 +301,18 @@ export function buildComparisonView(
   };
 }
 
-/** The plain-language verdict alone, for pages that list many comparisons. */
+/** The verdict and the numbers alone, for pages that list many comparisons. */
 export function summarise(comparison: Comparison): SummaryView {
-  const stats = comparison.stats;
-  const spanWords = stats.quotedWords + stats.omittedWords;
-  const omittedPercent = spanWords === 0 ? 0 : Math.round((100 * stats.omittedWords) / spanWords);
-  const fragmentsTotal = comparison.fragments.length;
-  const fragmentsFound = comparison.fragments.filter((f) => f.found).length;
-  const reordered = comparison.reordered === true;
-  const missing = fragmentsTotal - fragmentsFound;
-
-  if (!comparison.found) {
-    return {
-      stats, spanWords, omittedPercent, fragmentsTotal, fragmentsFound, reordered,
-      severity: 'not-found',
-      verdictLine: 'not found in the source',
-      verdict: 'The quotation was not found in this source: none of its words stand there in this order. Check that the source is the right text, or paste a longer stretch of it.',
-    };
-  }
-
-  const findings: string[] = [];
-  if (stats.silentOmissions > 0) findings.push(plural(stats.silentOmissions, 'silent omission'));
-  if (missing > 0) findings.push(`${plural(missing, 'fragment')} not found`);
-  if (stats.alterations > 0) findings.push(plural(stats.alterations, 'alteration'));
-  if (stats.insertions > 0) findings.push(plural(stats.insertions, 'insertion'));
-  if (stats.markedOmissions > 0) findings.push(plural(stats.markedOmissions, 'marked omission'));
-  if (reordered) findings.push('fragments reordered');
-
-  const sentences: string[] = [];
-  if (stats.silentOmissions > 0) {
-    sentences.push(`The quotation leaves words out without saying so: ${plural(stats.silentOmissions, 'cut')} with no ellipsis, where a reader would assume the text runs on unbroken.`);
-  }
-  if (missing > 0) sentences.push(`${capitalise(plural(missing, 'fragment'))} of the quotation ${missing === 1 ? 'is' : 'are'} not in this source at all.`);
-  if (stats.omittedWords > 0) {
-    sentences.push(`Of the ${plural(spanWords, 'word')} of the source between its first and last quoted word, it leaves out ${stats.omittedWords} (${omittedPercent}%)${stats.markedOmissions > 0 ? `, ${stats.markedOmissions === 1 ? 'one cut' : `${stats.markedOmissions} cuts`} marked with an ellipsis` : ''}.`);
-  }
-  const changes: string[] = [];
-  if (stats.alterations > 0) changes.push(`${plural(stats.alterations, 'word or phrase', 'words or phrases')} altered`);
-  if (stats.insertions > 0) changes.push(`${plural(stats.insertions, 'insertion')}`);
-  if (changes.length > 0) sentences.push(`It has ${changes.join(' and ')}.`);
-  if (reordered) sentences.push('Its fragments stand in the source in another order than in the quotation.');
-  if (sentences.length === 0) {
-    sentences.push('The quotation reproduces the source word for word: nothing inside it is left out, inserted or changed. What stood around it is in the muted context.');
-  }
-
-  const severity = stats.silentOmissions > 0 || missing > 0 ? 'silent' : findings.length > 0 ? 'differences' : 'faithful';
+  const t = tally(comparison);
   return {
-    stats, spanWords, omittedPercent, fragmentsTotal, fragmentsFound, reordered, severity,
-    verdictLine: findings.length === 0 ? 'word for word' : findings.slice(0, 3).join(', '),
-    verdict: sentences.join(' '),
+    stats: comparison.stats,
+    spanWords: t.spanWords,
+    omittedPercent: t.omittedPercent,
+    fragmentsTotal: t.fragments,
+    fragmentsFound: t.fragmentsFound,
+    reordered: comparison.reordered === true,
+    verdict: presentVerdict(comparison),
+    counts: countsLine(comparison),
   };
 }
 
@@ -461,18 +416,6 @@ function contextBounds(comparison: Comparison): Span | undefined {
 // ---------------------------------------------------------------------------------
 // Ellipses, differences, strip
 
-function findEllipses(quote: string): Span[] {
-  const spans: Span[] = [];
-  for (const match of quote.matchAll(ELLIPSIS_PATTERN)) {
-    const start = match.index ?? 0;
-    let end = start + match[0].length;
-    // "(?:\.\s?){3,4}" may swallow the space after the last dot; keep it as plain text.
-    while (end > start && /\s/u.test(quote[end - 1]!)) end--;
-    spans.push({ start, end });
-  }
-  return spans;
-}
-
 function ellipsisBetween(ellipses: Span[], taken: Set<number>, from: number, to: number): number {
   return ellipses.findIndex((e, i) => !taken.has(i) && e.start >= from && e.end <= Math.max(to, from));
 }
@@ -528,14 +471,14 @@ function collapseForDifferences(runs: Run[]): Run[] {
       kept.push(run);
       continue;
     }
-    const words = [...run.text.matchAll(WORD_PATTERN)];
-    if (words.length < COLLAPSE_MIN_WORDS) {
+    const words = tokenize(run.text);
+    if (words.count < COLLAPSE_MIN_WORDS) {
       kept.push(run);
       continue;
     }
-    const headEnd = words[COLLAPSE_KEEP_WORDS - 1]!.index! + words[COLLAPSE_KEEP_WORDS - 1]![0].length;
-    const tailStart = words[words.length - COLLAPSE_KEEP_WORDS]!.index!;
-    kept.push({ ...run, text: run.text.slice(0, headEnd), tail: run.text.slice(tailStart), hiddenWords: words.length - 2 * COLLAPSE_KEEP_WORDS });
+    const headEnd = words.ends[COLLAPSE_KEEP_WORDS - 1]!;
+    const tailStart = words.starts[words.count - COLLAPSE_KEEP_WORDS]!;
+    kept.push({ ...run, text: run.text.slice(0, headEnd), tail: run.text.slice(tailStart), hiddenWords: words.count - 2 * COLLAPSE_KEEP_WORDS });
   }
   return kept;
 }
@@ -563,18 +506,6 @@ function idScheme(prefix: string): IdScheme {
 
 function slice(text: string, span: Span): string {
   return text.slice(span.start, span.end);
-}
-
-export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : pluralForm}`;
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function shorten(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 // ---------------------------------------------------------------------------------

@@ -21,6 +21,9 @@ import { CaseValidationError, MAX_QUOTATIONS, parseCaseImport, parseCaseInput, p
 import { isValidSlug } from '../../cases/slug.js';
 import type { Case, CaseFilter } from '../../cases/types.js';
 import { importCases, readFilter, storeOf, toCaseJson } from './cases-api.js';
+import { compare } from '../../core/compare.js';
+import { ComparisonCache } from '../comparison-cache.js';
+import { caseVerdicts } from './pages.js';
 
 /** The case-level fields of the forms, as typed (strings), so a refused form comes back as it was. */
 export interface CaseFormValues {
@@ -334,6 +337,7 @@ function parseJsonText(text: string): unknown {
 
 export function caseAdminRouter(): Router {
   const router = Router();
+  const cache = new ComparisonCache(compare);
 
   router.get('/cases', (req, res) => {
     let filter: CaseFilter = {};
@@ -344,11 +348,17 @@ export function caseAdminRouter(): Router {
       error = asUserError(err).message;
       res.status(400);
     }
-    const cases = error ? [] : storeOf(req).list(filter);
+    const store = storeOf(req);
+    const cases = error ? [] : store.list(filter);
+    // Each card shows the engine's verdict on every quotation, as the case's page does.
+    const verdicts = new Map(cases.map((c) => {
+      const found = store.get(c.slug);
+      return [c.slug, found ? caseVerdicts(found, cache) : []] as const;
+    }));
     const deleted = typeof req.query.deleted === 'string' && isValidSlug(req.query.deleted) ? req.query.deleted : undefined;
     const imported = typeof req.query.imported === 'string' && /^\d{1,4}$/.test(req.query.imported) ? Number(req.query.imported) : undefined;
     const filtered = Boolean(filter.q || filter.tag || filter.author);
-    res.render('cases/list', { title: 'Cases', current: 'cases', cases, filter, filtered, error, deleted, imported });
+    res.render('cases/list', { title: 'Cases', current: 'cases', cases, verdicts, filter, filtered, error, deleted, imported });
   });
 
   router.get('/cases/new', (_req, res) => {

@@ -20,10 +20,11 @@ import { Router, type Request } from 'express';
 import MarkdownIt from 'markdown-it';
 import { compare } from '../../core/compare.js';
 import type { Comparison, Cue, Segment } from '../../core/types.js';
-import type { Case, CaseStore, Citation, QuotedBy } from '../../cases/types.js';
+import type { Case, CaseStore, Citation } from '../../cases/types.js';
 import { UserError } from '../../errors.js';
 import { ComparisonCache } from '../comparison-cache.js';
-import { buildComparisonView, buildDebateView, summarise } from '../comparison-view.js';
+import { buildComparisonView, buildDebateView } from '../comparison-view.js';
+import { countsLine, plural, presentVerdict, quotationLabel, quotedByLine, type VerdictView } from '../../present/index.js';
 
 const markdown = new MarkdownIt({ html: false, linkify: true });
 
@@ -221,7 +222,10 @@ export function exerciseRouter(): Router {
           pieces: ReadingPiece[];
           cues: Cue[];
           found: boolean;
-          counts: { marked: number; silent: number; insertions: number; alterations: number };
+          /** what this step reveals, counted: at step 2 the marked omissions only */
+          counts: string;
+          /** the engine's verdict, shown on the last step only, once everything is revealed */
+          verdict?: VerdictView;
           debate?: ReturnType<typeof buildDebateView>;
         }
       | undefined;
@@ -233,12 +237,8 @@ export function exerciseRouter(): Router {
         pieces,
         cues,
         found: comparison.found,
-        counts: {
-          marked: comparison.stats.markedOmissions,
-          silent: comparison.stats.silentOmissions,
-          insertions: comparison.stats.insertions,
-          alterations: comparison.stats.alterations,
-        },
+        counts: step.id === 'marked' ? `${plural(comparison.stats.markedOmissions, 'marked omission')} filled in.` : countsLine(comparison),
+        verdict: stepNumber === steps.length ? presentVerdict(comparison) : undefined,
       };
       if (step.id === 'debate') {
         reveal.debate = buildDebateView(
@@ -254,8 +254,8 @@ export function exerciseRouter(): Router {
       kase: { slug: kase.slug, title: kase.title, quotationCount: kase.quotations.length },
       slugPath,
       attributedTo: formatAttribution(kase.source.citation),
-      quotation: { text: quotation.text, printedBy: formatQuotedBy(quotation.quotedBy), index: quotationIndex, lang: kase.source.citation.language },
-      quotationLabels: kase.quotations.map((q, i) => q.quotedBy?.author || `Quotation ${i + 1}`),
+      quotation: { text: quotation.text, printedBy: quotedByLine(quotation.quotedBy), index: quotationIndex, lang: kase.source.citation.language },
+      quotationLabels: kase.quotations.map((q, i) => quotationLabel(q.quotedBy, i)),
       steps,
       step,
       prompts: PROMPTS,
@@ -279,7 +279,7 @@ export function exerciseRouter(): Router {
       const comparison = cache.compare(quotation.text, source);
       return {
         quotation,
-        printedBy: formatQuotedBy(quotation.quotedBy),
+        printedBy: quotedByLine(quotation.quotedBy),
         view: buildComparisonView(comparison, quotation.text, source, { idPrefix: `q${i}-` }),
       };
     });
@@ -303,7 +303,7 @@ export function exerciseRouter(): Router {
       kase: { slug: kase.slug, title: kase.title },
       slugPath: `/cases/${encodeURIComponent(kase.slug)}`,
       attributedTo: formatAttribution(kase.source.citation),
-      quotations: kase.quotations.map((q, i) => ({ text: q.text, printedBy: formatQuotedBy(q.quotedBy), label: q.quotedBy?.author || `Quotation ${i + 1}` })),
+      quotations: kase.quotations.map((q, i) => ({ text: q.text, printedBy: quotedByLine(q.quotedBy), label: quotationLabel(q.quotedBy, i) })),
       lang: kase.source.citation.language,
       prompts: PROMPTS,
     });
@@ -315,11 +315,12 @@ export function exerciseRouter(): Router {
     const entries = kase.quotations.map((quotation, i) => {
       const comparison = cache.compare(quotation.text, source);
       return {
-        label: quotation.quotedBy?.author || `Quotation ${i + 1}`,
+        label: quotationLabel(quotation.quotedBy, i),
         quotation,
-        printedBy: formatQuotedBy(quotation.quotedBy),
+        printedBy: quotedByLine(quotation.quotedBy),
         found: comparison.found,
-        verdict: summarise(comparison).verdict,
+        verdict: presentVerdict(comparison),
+        counts: countsLine(comparison),
         stats: comparison.stats,
         pieces: buildReading(comparison, quotation.text, source, 4),
         findings: listFindings(comparison, quotation.text, source),
@@ -367,9 +368,4 @@ export function formatAttribution(citation: Citation): string {
   const head = [citation.author, citation.work].filter(Boolean).join(', ');
   const year = citation.year ? ` (${citation.year})` : '';
   return `${head}${year}`.trim();
-}
-
-export function formatQuotedBy(quotedBy: QuotedBy | undefined): string {
-  const parts = [quotedBy?.author, quotedBy?.work, quotedBy?.date, quotedBy?.page ? `p. ${quotedBy.page}` : undefined].filter(Boolean);
-  return parts.join(', ');
 }

@@ -12,14 +12,15 @@ import { Router, type Request, type Response } from 'express';
 import MarkdownIt from 'markdown-it';
 import { compare } from '../../core/compare.js';
 import type { CompareOptions } from '../../core/types.js';
-import type { Case, CaseStore, Citation, QuotedBy } from '../../cases/types.js';
+import type { Case, CaseStore, Citation } from '../../cases/types.js';
 import { checkComparePair } from '../../limits.js';
 import { closeBidiControls } from '../../bidi.js';
 import { UserError } from '../../errors.js';
 import { ComparisonCache } from '../comparison-cache.js';
 import { comparePoolOf } from '../compare-pool.js';
 import { formatChicago } from '../../export/citation.js';
-import { buildComparisonView, buildDebateView, summarise, type SourceMode } from '../comparison-view.js';
+import { buildComparisonView, buildDebateView, type SourceMode } from '../comparison-view.js';
+import { joinNames, presentVerdict, quotationLabel, quotedByLine, type VerdictView } from '../../present/index.js';
 
 /** The founding case leads the library (CONTRACT.md). */
 export const FOUNDING_CASE_SLUG = 'service-stalin-resignation';
@@ -101,7 +102,7 @@ export function pagesRouter(): Router {
       form,
       controls,
       view,
-      quoteByline: form.quotedBy ? `printed by ${form.quotedBy}` : undefined,
+      quoteByline: quotedByLine({ author: form.quotedBy }) || undefined,
       sourceByline: formatCitation({ author: form.author, work: form.work, year: form.year, page: form.page, url: form.url }) || undefined,
       exportFormats: EXPORT_FORMATS.map((format) => ({ format, label: EXPORT_FORMAT_LABELS[format] })),
     });
@@ -144,7 +145,7 @@ function renderCase(res: Response, found: Case, cache: ComparisonCache, controls
     notesHtml: found.notes ? markdown.render(found.notes) : '',
     teacherNotesHtml: found.teacherNotes ? markdown.render(found.teacherNotes) : '',
     quotationLabels: found.quotations.map((q, i) => quotationLabel(q.quotedBy, i)),
-    verdictLines: comparisons.map((c) => summarise(c).verdictLine),
+    verdicts: comparisons.map((c) => presentVerdict(c)),
     exportFormats: EXPORT_FORMATS.map((format) => ({ format, label: EXPORT_FORMAT_LABELS[format] })),
   };
   if (quotationIndex === undefined) {
@@ -163,7 +164,7 @@ function renderCase(res: Response, found: Case, cache: ComparisonCache, controls
     debate: undefined,
     view,
     quotation,
-    quoteByline: formatQuotedBy(quotation.quotedBy),
+    quoteByline: quotedByLine(quotation.quotedBy) || undefined,
   });
 }
 
@@ -175,8 +176,8 @@ export interface LibraryEntry {
   title: string;
   /** e.g. "the blog's author and a reader (comment 5) quoting Robert Service" */
   whoQuotedWhom: string;
-  /** one line per quotation, e.g. "the blog's author: word for word" */
-  verdicts: Array<{ by: string; line: string; severity: string }>;
+  /** the engine's verdict on each quotation, with who printed it */
+  verdicts: Array<{ by: string; verdict: VerdictView }>;
   tags: string[];
 }
 
@@ -187,10 +188,7 @@ function libraryEntries(store: CaseStore, cache: ComparisonCache): { entries: Li
   for (const summary of summaries.slice(0, HOME_LIBRARY_SIZE)) {
     const found = store.get(summary.slug);
     if (!found) continue;
-    const verdicts = found.quotations.map((quotation, i) => {
-      const summaryView = summarise(cache.compare(quotation.text, found.source.text, compareOptions(defaultControls())));
-      return { by: quotation.quotedBy?.author || `quotation ${i + 1}`, line: summaryView.verdictLine, severity: summaryView.severity };
-    });
+    const verdicts = caseVerdicts(found, cache);
     const quoters = [...new Set(found.quotations.map((q) => q.quotedBy?.author).filter((a): a is string => Boolean(a)))];
     const author = found.source.citation.author;
     entries.push({
@@ -270,17 +268,13 @@ export function formatCitation(citation: Citation): string {
   return formatChicago({ ...citation, url: undefined });
 }
 
-export function formatQuotedBy(quotedBy: QuotedBy | undefined): string | undefined {
-  if (!quotedBy) return undefined;
-  const parts = [quotedBy.author, quotedBy.work, quotedBy.date].filter(Boolean);
-  return parts.length > 0 ? `printed by ${parts.join(', ')}` : undefined;
-}
-
-function quotationLabel(quotedBy: QuotedBy | undefined, index: number): string {
-  return quotedBy?.author ? quotedBy.author : `Quotation ${index + 1}`;
-}
-
-function joinNames(names: string[]): string {
-  if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+/**
+ * The engine's verdict on each quotation of a case, compared as its page compares it by
+ * default (so a card and the page it links to agree), with who printed each.
+ */
+export function caseVerdicts(found: Case, cache: ComparisonCache): Array<{ by: string; verdict: VerdictView }> {
+  return found.quotations.map((quotation, i) => ({
+    by: quotationLabel(quotation.quotedBy, i),
+    verdict: presentVerdict(cache.compare(quotation.text, found.source.text, compareOptions(defaultControls()))),
+  }));
 }

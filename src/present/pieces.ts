@@ -1,19 +1,30 @@
 /**
- * The neutral reading every exporter renders: the quotation and the source passage cut
- * into pieces that carry their segment's kind and text, plus the one-sentence summary
- * and the short verdict. Built from the Comparison alone (never a second diff), so the
- * HTML, Markdown, TEI and the rest cannot disagree about what was cut where.
+ * A comparison read in order, as every surface that prints it needs it: the quotation cut
+ * into pieces that carry their segment's kind and text (the engine's ellipsis marks as
+ * pieces of their own, never found again by a pattern), and the source passage with what
+ * was quoted, left out or altered. Built from the Comparison alone (never a second diff),
+ * so the HTML, Markdown, TEI and the rest cannot disagree about what was cut where.
  *
- * Deliberately no markup here: escaping belongs to each format.
+ * Deliberately no markup here: escaping belongs to each format (./escape.ts).
  */
 import type { Comparison, Segment, Span } from '../core/types.js';
-import { tokenize } from '../core/text.js';
-import type { ExportInput } from './types.js';
+import { countWords } from './words.js';
+
+/** What reading a comparison needs: the comparison and the two texts its spans index. */
+export interface ComparedTexts {
+  comparison: Comparison;
+  /** the quotation exactly as given */
+  quote: string;
+  /** the source exactly as given */
+  source: string;
+}
 
 /** A piece of the quotation in quotation order. */
 export type QuotePiece =
-  /** quotation text no segment covers: spaces, punctuation, ellipsis marks, an unlocated fragment */
+  /** quotation text no segment covers: spaces, punctuation, an unlocated fragment */
   | { kind: 'text'; text: string }
+  /** an ellipsis mark, as the engine found it (comparison.ellipses) */
+  | { kind: 'ellipsis'; text: string }
   | { kind: 'match'; text: string; segmentIndex: number }
   | { kind: 'insertion'; text: string; segmentIndex: number; editorial: boolean }
   /** `sourceText` is what the source has where the quotation has `text` */
@@ -36,11 +47,6 @@ export interface SourcePassage {
   end: number;
 }
 
-/** Words as the engine counts them (so a cut's word count agrees with `stats`). "" → 0. */
-export function countWords(text: string): number {
-  return tokenize(text).count;
-}
-
 /**
  * Splits text into its leading white space, its core and its trailing white space, so
  * markup can wrap the core alone (the engine's segments may carry a space at either end).
@@ -55,9 +61,6 @@ export function sourceGoesOn(source: string, start: number, end: number): { befo
   return { before: /\S/.test(source.slice(0, start)), after: /\S/.test(source.slice(end)) };
 }
 
-/** Ellipsis marks as the contract lists them: `...`, `…`, `. . .`, `[...]`, `[…]` (and four-dot forms). */
-export const ELLIPSIS_PATTERN = /\[\s*(?:…|(?:\.\s*){3,4})\s*\]|(?:\.[ \u00a0]){2,3}\.|\.{3,4}|…/gu;
-
 function slice(text: string, span: Span | undefined): string {
   return span ? text.slice(span.start, span.end) : '';
 }
@@ -68,11 +71,20 @@ function slice(text: string, span: Span | undefined): string {
  * `cut` piece wherever an omission falls. Segments are read in the comparison's order; a segment that would step back
  * over text already emitted (a reordered quotation) is clipped, never repeated.
  */
-export function readQuotation(input: Pick<ExportInput, 'comparison' | 'quote' | 'source'>): QuotePiece[] {
+export function readQuotation(input: ComparedTexts): QuotePiece[] {
   const { comparison, quote, source } = input;
   const pieces: QuotePiece[] = [];
   let quoteCursor = 0;
+  const ellipses = [...comparison.ellipses].sort((a, b) => a.start - b.start);
+  // Text no segment covers, with the engine's ellipsis marks as pieces of their own.
   const emitGap = (until: number): void => {
+    for (const mark of ellipses) {
+      if (mark.end <= quoteCursor || mark.start < quoteCursor) continue;
+      if (mark.end > until) break;
+      if (mark.start > quoteCursor) pieces.push({ kind: 'text', text: quote.slice(quoteCursor, mark.start) });
+      pieces.push({ kind: 'ellipsis', text: quote.slice(mark.start, mark.end) });
+      quoteCursor = mark.end;
+    }
     if (until > quoteCursor) pieces.push({ kind: 'text', text: quote.slice(quoteCursor, until) });
     quoteCursor = Math.max(quoteCursor, until);
   };
@@ -135,7 +147,7 @@ function keepBracketsWithInsertions(pieces: QuotePiece[]): void {
  * of the context after; null when the quotation was not found. Segments are sorted by
  * their source offsets, so a reordered quotation still shows the source as it stands.
  */
-export function readSourcePassage(input: Pick<ExportInput, 'comparison' | 'quote' | 'source'>): SourcePassage | null {
+export function readSourcePassage(input: ComparedTexts): SourcePassage | null {
   const { comparison, quote, source } = input;
   if (!comparison.found || !comparison.span) return null;
   const located = comparison.segments
@@ -174,91 +186,3 @@ export function readSourcePassage(input: Pick<ExportInput, 'comparison' | 'quote
   return { pieces, start, end };
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-/** Counts the summaries need beyond `stats`. */
-export function tallyComparison(comparison: Comparison): {
-  fragments: number;
-  fragmentsNotFound: number;
-  editorialInsertions: number;
-  unbracketedInsertions: number;
-} {
-  const insertions = comparison.segments.filter((s) => s.kind === 'insertion');
-  const editorialInsertions = insertions.filter((s) => s.editorial === true).length;
-  return {
-    fragments: comparison.fragments.length,
-    fragmentsNotFound: comparison.fragments.filter((f) => !f.found).length,
-    editorialInsertions,
-    unbracketedInsertions: insertions.length - editorialInsertions,
-  };
-}
-
-/**
- * One plain sentence (or two) saying what the comparison found, e.g.
- * "The quotation reproduces 57 words of the source and leaves out 31: 1 cut marked with
- * an ellipsis, 2 silent omissions. It adds 1 editorial insertion in square brackets."
- */
-export function summariseComparison(comparison: Comparison): string {
-  const { stats } = comparison;
-  const tally = tallyComparison(comparison);
-  if (!comparison.found) {
-    return 'The quotation was not found in the source: none of its words could be located there.';
-  }
-  const sentences: string[] = [];
-  if (tally.fragmentsNotFound > 0) {
-    sentences.push(`${tally.fragmentsNotFound} of the quotation's ${plural(tally.fragments, 'fragment')} could not be located in the source.`);
-  }
-  let first = `The quotation reproduces ${plural(stats.quotedWords, 'word')} of the source`;
-  if (stats.omittedWords === 0) {
-    first += ' and leaves nothing out between its first and last word.';
-  } else {
-    const cuts = [
-      stats.markedOmissions > 0 ? `${plural(stats.markedOmissions, 'cut')} marked with an ellipsis` : '',
-      stats.silentOmissions > 0 ? `${plural(stats.silentOmissions, 'silent omission')} (no ellipsis)` : '',
-    ].filter(Boolean);
-    first += ` and leaves out ${stats.omittedWords}${cuts.length > 0 ? `: ${cuts.join(', ')}` : ''}.`;
-  }
-  sentences.push(first);
-  const changes = [
-    tally.editorialInsertions > 0 ? `${plural(tally.editorialInsertions, 'editorial insertion')} in square brackets` : '',
-    tally.unbracketedInsertions > 0 ? `${plural(tally.unbracketedInsertions, 'insertion')} without brackets` : '',
-    stats.alterations > 0 ? plural(stats.alterations, 'alteration') : '',
-  ].filter(Boolean);
-  if (changes.length > 0) sentences.push(`It has ${changes.join(', ')}.`);
-  if (comparison.reordered) sentences.push('Its fragments stand in the source in a different order.');
-  return sentences.join(' ');
-}
-
-/**
- * A short verdict for a rating (ClaimReview's `alternateName`), derived only from the
- * comparison: "Quoted out of context: 2 silent omissions", "Altered quotation: 1
- * alteration", "Accurate, with 1 marked cut", "Accurate quotation", "Not found in the source".
- */
-export function verdictOf(comparison: Comparison): string {
-  const { stats } = comparison;
-  const tally = tallyComparison(comparison);
-  if (!comparison.found) return 'Not found in the source';
-  if (tally.fragmentsNotFound > 0) {
-    return `Partly not found in the source: ${tally.fragmentsNotFound} of ${plural(tally.fragments, 'fragment')} missing`;
-  }
-  const changes = [
-    stats.alterations > 0 ? plural(stats.alterations, 'alteration') : '',
-    tally.unbracketedInsertions > 0 ? plural(tally.unbracketedInsertions, 'unbracketed insertion') : '',
-  ].filter(Boolean);
-  if (stats.silentOmissions > 0) {
-    return `Quoted out of context: ${[plural(stats.silentOmissions, 'silent omission'), ...changes].join(', ')}`;
-  }
-  if (changes.length > 0) return `Altered quotation: ${changes.join(', ')}`;
-  if (comparison.reordered) return 'Reordered quotation';
-  const accurate = stats.markedOmissions > 0 ? `Accurate, with ${plural(stats.markedOmissions, 'marked cut')}` : 'Accurate quotation';
-  // Cues are hints, not findings: they soften the verdict into "worth a look", never worsen it.
-  const cues = comparison.cues?.length ?? 0;
-  return cues > 0 ? `${accurate}; context worth a look (${plural(cues, 'cue')})` : accurate;
-}
-
-/** The export's title: the one given, else the case's, else a plain description. */
-export function exportTitle(input: Pick<ExportInput, 'title' | 'case'>): string {
-  return input.title?.trim() || input.case?.title.trim() || 'A quotation compared with its source';
-}

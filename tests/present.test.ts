@@ -1,16 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { compare } from '../src/core/compare.js';
+import { RATINGS } from '../src/core/types.js';
 import {
+  BEST_RATING_VALUE,
+  RATING_LOOKS,
+  WORST_RATING_VALUE,
   countWords,
+  countsLine,
+  excerpt,
+  plural,
+  presentVerdict,
+  quotedByLine,
   readQuotation,
   readSourcePassage,
   sourceGoesOn,
   splitEdges,
-  summariseComparison,
-  verdictOf,
   type QuotePiece,
   type SourcePiece,
-} from '../src/export/reading.js';
+} from '../src/present/index.js';
 import { HOSTILE_QUOTE, HOSTILE_SOURCE } from './helpers/export-fixtures.js';
 
 /** Compact readable form: "=match", "-[cut]", "+[insertion]", "~alteration", plain text unmarked. */
@@ -20,6 +27,8 @@ function showQuote(pieces: QuotePiece[]): string {
       switch (p.kind) {
         case 'text':
           return p.text;
+        case 'ellipsis':
+          return `<${p.text}>`;
         case 'match':
           return `=${p.text}=`;
         case 'insertion':
@@ -59,7 +68,7 @@ describe('readQuotation', () => {
   it('covers the quotation once and shows where silent and marked cuts fall', () => {
     const quote = 'The plan was approved by the board … the chairman resigned';
     const pieces = readQuotation({ comparison: compare(quote, SOURCE), quote, source: SOURCE });
-    expect(showQuote(pieces)).toBe('=The plan was =-silent(1)-=approved by the board=-marked(1)- … =the chairman resigned=');
+    expect(showQuote(pieces)).toBe('=The plan was =-silent(1)-=approved by the board=-marked(1)- <…> =the chairman resigned=');
     // Every character of the quotation, exactly once, in order (cuts add none).
     expect(pieces.map((p) => (p.kind === 'cut' ? '' : p.text)).join('')).toBe(quote);
   });
@@ -92,21 +101,64 @@ describe('readSourcePassage', () => {
   });
 });
 
-describe('summaries and verdicts', () => {
+describe('the verdict as people read it', () => {
   it.each([
-    ['The plan was not approved by the board', 'Accurate quotation'],
-    ['The plan was approved by the board', 'Quoted out of context: 1 silent omission'],
-    ['The plan was not approved by the board … the chairman resigned', 'Accurate, with 1 marked cut'],
-    ['The plan was not accepted by the board', 'Altered quotation: 1 alteration'],
-    ['Completely unrelated words about weather', 'Not found in the source'],
-  ])('%s → %s', (quote, verdict) => {
-    expect(verdictOf(compare(quote, SOURCE)).startsWith(verdict)).toBe(true);
+    ['The plan was not approved by the board', 'verbatim'],
+    ['The plan was approved by the board', 'silent-omission'],
+    ['Completely unrelated words about weather', 'not-found'],
+  ])('%s → the engine’s own rating and summary', (quote, rating) => {
+    const comparison = compare(quote, SOURCE);
+    const verdict = presentVerdict(comparison);
+    expect(comparison.verdict.rating).toBe(rating);
+    expect(verdict.rating).toBe(comparison.verdict.rating);
+    expect(verdict.summary).toBe(comparison.verdict.summary);
+    expect(verdict.label).toBe(`${verdict.icon} ${verdict.word}`);
   });
 
-  it('says in words what was left out and how', () => {
-    const summary = summariseComparison(compare('The plan was approved by the board … the chairman resigned', SOURCE));
-    expect(summary).toMatch(/leaves out 2: 1 cut marked with an ellipsis, 1 silent omission \(no ellipsis\)\./);
-    expect(summariseComparison(compare('Completely unrelated words about weather', SOURCE))).toMatch(/not found/);
+  it('gives every rating its own icon and word, and the check mark to verbatim alone', () => {
+    const looks = RATINGS.map((rating) => RATING_LOOKS[rating]);
+    expect(new Set(looks.map((l) => l.icon)).size).toBe(RATINGS.length);
+    expect(new Set(looks.map((l) => l.word)).size).toBe(RATINGS.length);
+    expect(RATINGS.filter((rating) => /[✓✔☑]/u.test(RATING_LOOKS[rating].icon))).toEqual(['verbatim']);
+    expect(RATING_LOOKS['meaning-at-risk'].word).toBe('Meaning at risk');
+  });
+
+  it('puts the scale on numbers from the gravest (1) to verbatim (7)', () => {
+    expect(presentVerdict({ verdict: { rating: 'not-found', summary: '', reasons: [] } }).value).toBe(WORST_RATING_VALUE);
+    expect(presentVerdict({ verdict: { rating: 'verbatim', summary: '', reasons: [] } }).value).toBe(BEST_RATING_VALUE);
+    expect(BEST_RATING_VALUE).toBe(7);
+    const values = RATINGS.map((rating) => presentVerdict({ verdict: { rating, summary: '', reasons: [] } }).value);
+    expect(values).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+});
+
+describe('counts and plurals', () => {
+  it('uses the singular for one and the plural otherwise', () => {
+    expect(plural(1, 'word')).toBe('1 word');
+    expect(plural(0, 'word')).toBe('0 words');
+    expect(plural(2, 'word or phrase', 'words or phrases')).toBe('2 words or phrases');
+  });
+
+  it('says the counts in one line, listing only what is there', () => {
+    const comparison = compare('The plan was approved by the board … the chairman resigned', SOURCE);
+    expect(countsLine(comparison)).toBe(
+      `${plural(comparison.stats.quotedWords, 'word')} quoted, 2 left out (${Math.round((200) / (comparison.stats.quotedWords + 2))}% of the span): 1 silent omission, 1 marked omission.`,
+    );
+    expect(countsLine(compare('The plan was not approved by the board', SOURCE))).toBe('8 words quoted, none left out.');
+  });
+
+  it('clips an excerpt at a word', () => {
+    expect(excerpt('one two three four five six', 12)).toBe('one two…');
+    expect(excerpt('  short \n text ', 40)).toBe('short text');
+  });
+
+  it('gives who printed a quotation in one line', () => {
+    expect(quotedByLine({ author: 'A Blogger', work: 'A Post', date: '2015-03-01', url: 'https://x.example' })).toBe(
+      'Quoted by A Blogger in A Post, 2015-03-01, https://x.example.',
+    );
+    expect(quotedByLine({ url: 'https://x.example' })).toBe('Quoted: https://x.example.');
+    expect(quotedByLine({})).toBe('');
+    expect(quotedByLine(undefined)).toBe('');
   });
 });
 
