@@ -147,7 +147,8 @@ describe('desktop', () => {
     await page.click('#compare button[type="submit"]');
     await page.waitForURL('**/compare');
     await expect(page.locator('.source-column del.r-omit-silent').count()).resolves.toBe(2);
-    await expect(page.locator('.verdict').textContent()).resolves.toContain('2 cuts with no ellipsis');
+    await expect(page.locator('.summary').getAttribute('data-rating')).resolves.toBe('silent-omission');
+    await expect(page.locator('.summary .rating-word').textContent()).resolves.toBe('Silent omission');
   });
 });
 

@@ -1,0 +1,241 @@
+/**
+ * One verdict on every surface: for every quotation of every built-in case (data/cases),
+ * the case's page, its card on the home page and in the case list, the debate view's
+ * lane, the exercise's last step and answer sheet, the CLI's text and JSON (in process),
+ * and every export show the same rating and summary — the ones the engine computed
+ * (comparison.verdict), never a surface's own. Over HTTP against the real app and a real
+ * SQLite store.
+ *
+ * Plus the done-when ratings of issue #11: the founding blog quotation is meaning at
+ * risk with the "Of course" sentence in its summary; the 1927 reblog is verbatim.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.js';
+import { compare } from '../src/core/compare.js';
+import type { Case, CaseStore } from '../src/cases/types.js';
+import { escapeHtml, escapeMarkdown, presentVerdict, type VerdictView } from '../src/present/index.js';
+import { openCaseStore } from '../src/store/case-store.js';
+import { importBuiltInCases, loadBuiltInCases } from '../src/store/import-built-in.js';
+import { createApp } from '../src/web/app.js';
+
+const CASES_DIR = path.resolve('data/cases');
+const SLUGS = loadBuiltInCases(CASES_DIR).cases.map((c) => c.slug);
+
+let dir: string;
+let store: CaseStore;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'elision-surfaces-'));
+  store = openCaseStore(path.join(dir, 'elision.db'));
+  importBuiltInCases(store, CASES_DIR);
+  app = createApp({ store });
+});
+
+afterAll(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Shown {
+  rating: string | undefined;
+  summary: string | undefined;
+}
+
+/** Text as ejs prints it with <%= %>. */
+function ejsEscape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' })[c]!);
+}
+
+function unescapeEntities(text: string): string {
+  return text
+    .replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+/** Every verdict line drawn by views/partials/verdict.ejs, in page order. */
+function verdictLines(html: string): Array<Shown & { word: string }> {
+  const pattern =
+    /class="verdict-line tone-[a-z]+" data-rating="([a-z-]+)">(?:<span class="by">[^<]*<\/span> )?<span class="rating rating-\1"><span class="rating-icon" aria-hidden="true">[^<]*<\/span> <strong class="rating-word">([^<]*)<\/strong><\/span>(?: <span class="verdict-summary">([^<]*)<\/span>)?/g;
+  return [...html.matchAll(pattern)].map((m) => ({ rating: m[1], word: unescapeEntities(m[2]!), summary: m[3] === undefined ? undefined : unescapeEntities(m[3]) }));
+}
+
+/** The piece of a page from `start` to the next `end` (or the page's end). */
+function between(html: string, start: string | RegExp, end: string): string {
+  const at = typeof start === 'string' ? html.indexOf(start) : html.search(start);
+  expect(at, `${String(start)} is on the page`).toBeGreaterThanOrEqual(0);
+  const stop = html.indexOf(end, at + 1);
+  return html.slice(at, stop < 0 ? undefined : stop);
+}
+
+function caseCard(html: string, slug: string): string {
+  const cards = html.split('<li class="case-card">').slice(1);
+  const card = cards.find((c) => c.includes(`href="/cases/${encodeURIComponent(slug)}"`));
+  expect(card, `a card for ${slug}`).toBeDefined();
+  return card!;
+}
+
+/** RFC 4180, as the CSV export writes it. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    } else field += c;
+  }
+  return rows;
+}
+
+describe.each(SLUGS)('the case %s', (slug) => {
+  let kase: Case;
+  let expected: VerdictView[];
+  let home: string;
+  let list: string;
+
+  beforeAll(async () => {
+    kase = store.get(slug)!;
+    expected = kase.quotations.map((q) => presentVerdict(compare(q.text, kase.source.text)));
+    home = (await request(app).get('/').expect(200)).text;
+    list = (await request(app).get('/cases').expect(200)).text;
+  });
+
+  const shown = (v: Shown) => ({ rating: v.rating, summary: v.summary });
+  const want = (i: number) => ({ rating: expected[i]!.rating, summary: expected[i]!.summary });
+
+  it('its card on the home page and in the case list shows each quotation’s verdict', () => {
+    for (const [where, html] of [['home', home], ['case list', list]] as const) {
+      const lines = verdictLines(caseCard(html, slug));
+      expect(lines.map(shown), where).toEqual(expected.map((_v, i) => want(i)));
+      expect(lines.map((l) => l.word), where).toEqual(expected.map((v) => v.word));
+    }
+  });
+
+  it('its page shows the verdict of each quotation, and the debate view one lane each', async () => {
+    for (let i = 0; i < expected.length; i++) {
+      const html = (await request(app).get(`/cases/${slug}?quotation=${i}`).expect(200)).text;
+      const box = between(html, '<section class="summary', '</section>');
+      expect(box).toContain(`data-rating="${expected[i]!.rating}"`);
+      expect(box).toContain(`<strong class="rating-word">${ejsEscape(expected[i]!.word)}</strong>`);
+      expect(box).toContain(`<p class="verdict">${ejsEscape(expected[i]!.summary)}</p>`);
+    }
+    if (expected.length > 1) {
+      const html = (await request(app).get(`/cases/${slug}`).expect(200)).text;
+      const nav = verdictLines(between(html, '<nav class="quotation-nav"', '</nav>'));
+      expect(nav.map((l) => l.rating)).toEqual(expected.map((v) => v.rating));
+      for (let i = 0; i < expected.length; i++) {
+        const lane = between(html, `data-comparison="c${i}-"`, '</section>');
+        expect(verdictLines(lane).map((l) => l.rating), `lane ${i}`).toEqual([expected[i]!.rating]);
+        expect(lane).toContain(`<p class="lane-verdict">${ejsEscape(expected[i]!.summary)}</p>`);
+      }
+    }
+  });
+
+  it('the exercise’s last step and the answer sheet show the verdict', async () => {
+    const lastStep = expected.length > 1 ? 5 : 4;
+    for (let i = 0; i < expected.length; i++) {
+      const html = (await request(app).get(`/cases/${slug}/exercise?quotation=${i}&step=${lastStep}`).expect(200)).text;
+      const section = between(html, '<section class="x-verdict"', '</section>');
+      expect(verdictLines(section).map(shown)).toEqual([want(i)]);
+      const first = (await request(app).get(`/cases/${slug}/exercise?quotation=${i}`).expect(200)).text;
+      expect(first, 'no verdict before the last step').not.toContain('x-verdict');
+    }
+    const answers = (await request(app).get(`/cases/${slug}/answers`).expect(200)).text;
+    const shownOnSheet = answers.split('<div class="x-verdict"').slice(1).map((part) => verdictLines(part)[0]!);
+    expect(shownOnSheet.map(shown)).toEqual(expected.map((_v, i) => want(i)));
+  });
+
+  it('the CLI prints it, in text and in JSON', () => {
+    kase.quotations.forEach((quotation, i) => {
+      const quoteFile = path.join(dir, `${slug}-${i}.txt`);
+      const sourceFile = path.join(dir, `${slug}-source.txt`);
+      writeFileSync(quoteFile, quotation.text);
+      writeFileSync(sourceFile, kase.source.text);
+      const text = runCli(['compare', quoteFile, sourceFile, '--no-color']);
+      expect(text.exitCode).toBe(0);
+      expect(text.stdout).toContain(`\nVerdict: ${expected[i]!.label}. ${expected[i]!.summary}\n`);
+      const json = JSON.parse(runCli(['compare', quoteFile, sourceFile, '--format', 'json']).stdout);
+      expect(shown(json.verdict)).toEqual(want(i));
+    });
+  });
+
+  it('every export carries it', async () => {
+    for (let i = 0; i < expected.length; i++) {
+      const v = expected[i]!;
+      const get = async (format: string) => (await request(app).get(`/cases/${slug}/export?format=${format}&quotation=${i}`).expect(200)).text;
+
+      const html = await get('html');
+      expect(html).toContain(`data-rating="${v.rating}"`);
+      expect(html).toContain(`<span class="icon" aria-hidden="true">${escapeHtml(v.icon)}</span> ${escapeHtml(v.word)}</p>`);
+      expect(html).toContain(`<p class="summary">${escapeHtml(v.summary)}</p>`);
+
+      expect(await get('md')).toContain(`**Verdict: ${escapeMarkdown(v.label)}.** ${escapeMarkdown(v.summary)}\n`);
+
+      expect(shown(JSON.parse(await get('json')).verdict)).toEqual(want(i));
+
+      const rows = parseCsv(await get('csv'));
+      const header = rows[0]!;
+      const [ratingColumn, summaryColumn] = [header.indexOf('rating'), header.indexOf('summary')];
+      expect(rows.length).toBeGreaterThan(1);
+      for (const row of rows.slice(1)) expect({ rating: row[ratingColumn], summary: row[summaryColumn]!.replace(/^'(?=[=+\-@\t\r])/, '') }).toEqual(want(i));
+
+      const tei = await get('tei');
+      const note = /<note type="verdict" subtype="([a-z-]+)"><label>([^<]*)<\/label> ([^<]*)<\/note>/.exec(tei);
+      expect(note?.[2]).toBe(v.word);
+      expect({ rating: note?.[1], summary: unescapeEntities(note?.[3] ?? '') }).toEqual(want(i));
+
+      const annotations = JSON.parse(await get('jsonld')).first.items as Array<{ id: string; body: Array<{ value: string; purpose: string }> }>;
+      const verdictNote = annotations.find((a) => a.id.endsWith(':verdict'))!;
+      expect(verdictNote.body.map((b) => b.value)).toEqual([v.summary, v.word]);
+
+      const review = JSON.parse(await get('claimreview')).reviewRating;
+      expect(review).toEqual({ '@type': 'Rating', ratingValue: v.value, worstRating: 1, bestRating: 7, alternateName: v.word, ratingExplanation: v.summary });
+
+      expect(await get('restored')).toContain(`\nVerdict: ${v.label}. ${v.summary}\n`);
+    }
+  });
+});
+
+describe('the done-when ratings of the founding documents', () => {
+  const verdictOf = (slug: string, i: number) => {
+    const kase = store.get(slug)!;
+    return compare(kase.quotations[i]!.text, kase.source.text).verdict;
+  };
+
+  it('the blog’s verbatim quotation of Service is meaning at risk, quoting the turn that follows', () => {
+    const verdict = verdictOf('service-stalin-resignation', 0);
+    expect(verdict.rating).toBe('meaning-at-risk');
+    expect(verdict.summary).toContain('Of course he wanted to be persuaded');
+  });
+
+  it('the reader’s quotation is marked omission or meaning at risk', () => {
+    expect(['marked-omission', 'meaning-at-risk']).toContain(verdictOf('service-stalin-resignation', 1).rating);
+  });
+
+  it('the 1927 speech reblogged word for word is verbatim', () => {
+    expect(verdictOf('stalin-1927-speech-reblog', 0).rating).toBe('verbatim');
+  });
+
+  it('no green check on the founding case’s card: its verdict word is "Meaning at risk"', async () => {
+    const card = caseCard((await request(app).get('/').expect(200)).text, 'service-stalin-resignation');
+    expect(card).not.toContain('✓');
+    expect(verdictLines(card)[0]?.word).toBe('Meaning at risk');
+  });
+});
