@@ -177,7 +177,7 @@ async function addAll(library: LibraryStore, targets: string[], citation: { auth
       const { outcome, source } = await library.add({
         text: imported.text,
         title,
-        citation: { ...(citation.author ? { author: citation.author } : {}), work: title },
+        citation: { ...(citation.author || imported.author ? { author: citation.author || imported.author } : {}), work: title },
         provenance: imported.provenance,
         where: imported.where,
         ...(imported.original ? { original: imported.original } : {}),

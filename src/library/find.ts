@@ -16,7 +16,9 @@ import { parseQuotation } from '../core/quotation.js';
 import { RATINGS, type Comparison, type Rating, type Span } from '../core/types.js';
 import { UserError } from '../errors.js';
 import { foldKey } from './shingles.js';
-import type { CandidatePassage, FragmentQuery, LibraryStore, WhereEntry } from './types.js';
+import { formatWhere, whereAt } from '../import/where.js';
+import type { Where } from '../import/types.js';
+import type { CandidatePassage, FragmentQuery, LibraryStore } from './types.js';
 
 /** A quotation needs this many words to be searched for: fewer stand everywhere. */
 export const MIN_FIND_WORDS = 4;
@@ -45,11 +47,11 @@ export interface FoundPlace {
   /** share of the quotation's words this source reproduces, 0..1 */
   similarity: number;
   /** where the span stands, from the source's map of pages, chapters or headings */
-  where?: Record<string, unknown>;
+  where?: Where;
   /** the stretch the quotation reproduces, with its text */
   passage?: { start: number; end: number; text: string };
   /** in the contract's shape, offsets into the whole source text */
-  comparison: Comparison & { where?: Record<string, unknown> };
+  comparison: Comparison & { where?: Where };
 }
 
 export interface ChimeraPart {
@@ -226,7 +228,7 @@ function regionOf(windows: CandidatePassage[], text: string): Span {
 }
 
 /** Moves every source offset of a comparison of a stretch to the whole source's offsets. */
-export function shiftComparison(comparison: Comparison, by: number): Comparison & { where?: Record<string, unknown> } {
+export function shiftComparison(comparison: Comparison, by: number): Comparison & { where?: Where } {
   if (by === 0) return comparison;
   const shift = (span: Span | null | undefined): Span | null | undefined => (span ? { start: span.start + by, end: span.end + by } : span);
   return {
@@ -243,27 +245,8 @@ export function shiftComparison(comparison: Comparison, by: number): Comparison 
   };
 }
 
-/** Where an offset stands by the source's map: the last entry starting at or before it, without its offsets. */
-export function whereAt(map: WhereEntry[], offset: number): Record<string, unknown> | undefined {
-  let found: WhereEntry | undefined;
-  for (const entry of map) {
-    if (typeof entry.start === 'number' && entry.start <= offset && (entry.end === undefined || offset < entry.end)) found = entry;
-  }
-  if (!found) return undefined;
-  const { start: _start, end: _end, ...rest } = found;
-  return Object.keys(rest).length > 0 ? rest : undefined;
-}
-
-function label(title: string, author: string | undefined, where: Record<string, unknown> | undefined): string {
-  const place = where ? describeWhere(where) : '';
-  return [author, title, place].filter((part) => part).join(', ');
-}
-
-export function describeWhere(where: Record<string, unknown>): string {
-  if (where.page !== undefined) return `p. ${String(where.page)}`;
-  if (where.chapter !== undefined) return String(where.chapter);
-  if (where.heading !== undefined) return String(where.heading);
-  return '';
+function label(title: string, author: string | undefined, where: Where | undefined): string {
+  return [author, title, formatWhere(where)].filter((part) => part).join(', ');
 }
 
 /** Share of the quotation's words that stand in matches of this comparison. */

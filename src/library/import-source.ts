@@ -1,21 +1,25 @@
 /**
- * Reads a file or an address into what the library keeps: its text, provenance, map of
- * places and (bounded) original bytes, and a title from the file name without its
- * extension when nothing better is known.
+ * Reads a file (or an address) into what the library keeps, through the importers of
+ * src/import (text in any encoding, HTML, PDF, DOCX, EPUB, TEI): its text, provenance,
+ * map of places, the original bytes (bounded, and not for plain text, which is its own
+ * original), and a title: the document's own, else the file name without its extension.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { MAX_SOURCE_BYTES } from '../limits.js';
+import { importSource, MAX_IMPORT_BYTES } from '../import/index.js';
 import type { Provenance, WhereEntry } from './types.js';
 
-/** The kinds of file a folder is searched for. */
-export const LIBRARY_EXTENSIONS = new Set(['.txt', '.text']);
+/** The kinds of file a folder is searched for (a file named outright may be of any kind the importers tell). */
+export const LIBRARY_EXTENSIONS = new Set(['.txt', '.text', '.md', '.html', '.htm', '.xhtml', '.pdf', '.docx', '.epub', '.xml', '.tei']);
 
-export interface ImportedSource {
+/** Originals are kept beside their text up to this size, so an extraction can be redone. */
+export const MAX_KEPT_ORIGINAL_BYTES = 5 * 1024 * 1024;
+
+export interface ImportedForLibrary {
   text: string;
   title: string;
+  author?: string;
   provenance: Provenance;
   where: WhereEntry[];
   original?: Uint8Array;
@@ -32,12 +36,14 @@ export function titleFromFileName(name: string): string {
   return (ext && ext !== base ? base.slice(0, -ext.length) : base).trim() || base;
 }
 
-export async function importForLibrary(target: string): Promise<ImportedSource> {
+export async function importForLibrary(target: string): Promise<ImportedForLibrary> {
   if (isAddress(target)) throw new UserError('Adding an address needs the importer of web pages, which this Elision lacks.');
   let bytes: Buffer;
   try {
     const size = fs.statSync(target).size;
-    if (size > MAX_SOURCE_BYTES * 4) throw new UserError(`The file is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_SOURCE_BYTES / 1024 / 1024} MB of text.`, 413);
+    if (size > MAX_IMPORT_BYTES) {
+      throw new UserError(`The file is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is ${Math.round(MAX_IMPORT_BYTES / 1024 / 1024)} MB.`, 413);
+    }
     bytes = fs.readFileSync(target);
   } catch (err) {
     if (err instanceof UserError) throw err;
@@ -47,30 +53,17 @@ export async function importForLibrary(target: string): Promise<ImportedSource> 
   return importBytesForLibrary(bytes, path.basename(target));
 }
 
-/** Reads uploaded or read bytes of a file called `fileName`. */
-export async function importBytesForLibrary(bytes: Uint8Array, fileName: string): Promise<ImportedSource> {
-  const ext = path.extname(fileName).toLowerCase();
-  if (!LIBRARY_EXTENSIONS.has(ext)) throw new UserError(`A ${ext || 'file without an extension'} file cannot be read: use a .txt file.`);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new UserError('The file is not UTF-8 text.');
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === '') throw new UserError('The file holds no text.');
-  if (Buffer.byteLength(text, 'utf8') > MAX_SOURCE_BYTES) throw new UserError(`The text is over ${MAX_SOURCE_BYTES / 1024 / 1024} MB, the limit for a source.`, 413);
+/** Reads the bytes of a file called `fileName` (read from disk or uploaded). */
+export async function importBytesForLibrary(bytes: Uint8Array, fileName: string, url?: string): Promise<ImportedForLibrary> {
+  const imported = await importSource({ bytes, fileName, ...(url ? { url } : {}) });
+  const { provenance } = imported;
+  const keep = provenance.mediaType !== 'text/plain' && bytes.byteLength <= MAX_KEPT_ORIGINAL_BYTES;
   return {
-    text,
-    title: titleFromFileName(fileName),
-    provenance: {
-      file: fileName,
-      mediaType: 'text/plain',
-      extractedBy: 'elision (UTF-8 text)',
-      retrievedAt: new Date().toISOString(),
-      bytes: bytes.byteLength,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-    },
-    where: [],
+    text: imported.text,
+    title: provenance.title?.trim() || titleFromFileName(fileName),
+    ...(provenance.author?.trim() ? { author: provenance.author.trim() } : {}),
+    provenance: provenance as Provenance,
+    where: imported.where,
+    ...(keep ? { original: bytes } : {}),
   };
 }

@@ -5,26 +5,12 @@
  * other store (PostgreSQL) implements the same asynchronous interfaces.
  */
 import type { Citation } from '../cases/types.js';
+import type { SourceProvenance, WhereEntry } from '../import/types.js';
 
-/** Where an imported source came from (issue "Real sources"); kept as given. */
-export interface Provenance {
-  url?: string;
-  file?: string;
-  mediaType?: string;
-  extractedBy?: string;
-  retrievedAt?: string;
-  bytes?: number;
-  /** SHA-256 of the original bytes (not of the text) */
-  sha256?: string;
-  [key: string]: unknown;
-}
+/** Where an imported source came from (src/import/types.ts: address or file, media type, extractor, time, size, SHA-256 of the bytes). */
+export type Provenance = Partial<SourceProvenance> & Record<string, unknown>;
 
-/** One entry of a source's map from offsets to places: from `start` on, the text stands at `at`. */
-export interface WhereEntry {
-  start: number;
-  end?: number;
-  [key: string]: unknown;
-}
+export type { WhereEntry };
 
 export interface SourceInput {
   text: string;

@@ -1,0 +1,119 @@
+/**
+ * `library add`, `library reindex` and `find` through `npm run --silent cli` as a user
+ * runs them (standard output not a terminal: plain progress lines), and in process with
+ * a terminal's settings for the progress bar.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runLibraryCommand, type CliIo } from '../src/cli/library.js';
+import { builtInSource } from './helpers/generated-library.js';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '..');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elision-library-cli-'));
+const db = path.join(dir, 'data', 'library.db');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, content: string | Buffer): string {
+  const file = path.join(dir, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+write('books/Origin of Species.txt', builtInSource('darwin-eye'));
+write('books/plays/Hamlet.txt', builtInSource('hamlet-yorick'));
+write('books/broken.pdf', '%PDF-1.4 this is not really a PDF');
+write('books/.hidden.txt', 'a hidden file is not added');
+write('books/picture.png', 'not a text');
+
+/** In process, with the same code as the real command (cheaper than a process under a loaded CI machine). */
+async function inProcess(args: string[], dbFile = db): Promise<{ stdout: string; stderr: string; code: number }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runLibraryCommand(args, { out: (t) => (stdout += t), err: (t) => (stderr += t), isTty: false, env: { ELISION_DB: dbFile } });
+  return { stdout, stderr, code };
+}
+
+async function cli(args: string[], dbFile = db): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: root, env: { ...process.env, ELISION_DB: dbFile } });
+    return { stdout, stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
+describe('library add', () => {
+  it('adds a folder recursively with a plain line per file when not a terminal, then a summary; a second run finds everything already there', async () => {
+    const first = await cli(['library', 'add', path.join(dir, 'books'), path.join(dir, 'missing.txt')]);
+    expect(first.code).toBe(1);
+    const lines = first.stdout.trimEnd().split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      `[1/3] ${path.join(dir, 'books', 'Origin of Species.txt')}: added`,
+      expect.stringMatching(/^\[2\/3\] .*broken\.pdf: refused: .+/),
+      `[3/3] ${path.join(dir, 'books', 'plays', 'Hamlet.txt')}: added`,
+    ]);
+    expect(lines[3]).toBe('Added 2, already there 0, refused 2.');
+    expect(lines[4]).toBe(`  refused ${path.join(dir, 'missing.txt')}: no such file or folder`);
+    expect(lines[5]).toMatch(/^ {2}refused .*broken\.pdf: /);
+    expect(first.stdout).not.toContain('\r');
+    expect(first.stderr).toBe('');
+
+    const second = await inProcess(['library', 'add', path.join(dir, 'books', 'Origin of Species.txt'), path.join(dir, 'books', 'plays')]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain(': already there\n');
+    expect(second.stdout).toContain('Added 0, already there 2, refused 0.\n');
+
+    const list = JSON.parse((await inProcess(['library', 'list', '--format', 'json'])).stdout) as Array<{ title: string }>;
+    // titled by the file name without its extension
+    expect(list.map((s) => s.title)).toEqual(['Hamlet', 'Origin of Species']);
+  }, 120_000);
+
+  it('finds a quotation in what was added, as JSON in the documented shape and as text', async () => {
+    const quote = write('quote.txt', 'Alas, poor Yorick! I knew him, Horatio; a fellow of infinite jest');
+    const json = await cli(['find', quote, '--format', 'json']);
+    expect(json.code).toBe(0);
+    const result = JSON.parse(json.stdout);
+    expect(result.searched).toEqual({ sources: 2, characters: builtInSource('darwin-eye').length + builtInSource('hamlet-yorick').length });
+    expect(result.results[0]).toMatchObject({ title: 'Hamlet', rating: 'verbatim', comparison: { version: 1, found: true, verdict: { rating: 'verbatim' } } });
+    expect(typeof result.results[0].sourceId).toBe('number');
+    const text = await inProcess(['find', quote]);
+    expect(text.stdout).toMatch(/^Verbatim in Hamlet\.\n/);
+    expect(text.stdout).toContain('Searched 2 sources');
+
+    const reindex = await inProcess(['library', 'reindex']);
+    expect(reindex.stdout).toBe(`Reindexed 2 sources, ${result.searched.characters.toLocaleString('en')} characters.\n`);
+  }, 120_000);
+
+  it('says what is wrong in one line with exit 2: too short a quotation, an empty library, a missing argument', async () => {
+    const short = await inProcess(['find', write('short.txt', 'Yorick')]);
+    expect(short).toMatchObject({ code: 2, stdout: '' });
+    expect(short.stderr).toMatch(/^elision: The quotation has one word: give at least 4 words to search the library for\.\n$/);
+    const empty = await inProcess(['find', write('long.txt', 'a fellow of infinite jest')], path.join(dir, 'empty.db'));
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/^elision: The library is empty/);
+    const nothing = await inProcess(['library', 'add']);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toBe('elision: library add needs at least one file, folder or address.\n');
+  }, 120_000);
+});
+
+describe('the progress bar on a terminal', () => {
+  it('is redrawn in place on standard error and cleared, leaving the summary alone on standard output', async () => {
+    let out = '';
+    let err = '';
+    const io: CliIo = { out: (t) => (out += t), err: (t) => (err += t), isTty: true, columns: 100, env: { ELISION_DB: path.join(dir, 'tty.db') } };
+    const code = await runLibraryCommand(['library', 'add', path.join(dir, 'books', 'plays'), path.join(dir, 'books', 'Origin of Species.txt')], io);
+    expect(code).toBe(0);
+    expect(out).toBe('Added 2, already there 0, refused 0.\n');
+    expect(err).toContain('\r\x1b[KAdding [');
+    expect(err).toMatch(/\] 2\/2 /);
+    expect(err.endsWith('\r\x1b[K')).toBe(true);
+  });
+});
