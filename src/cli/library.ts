@@ -23,6 +23,7 @@ import { findInLibrary, type FindResult } from '../library/find.js';
 import { importForLibrary, isAddress, LIBRARY_EXTENSIONS } from '../library/import-source.js';
 import type { LibraryStore } from '../library/types.js';
 import { openCaseStore } from '../store/case-store.js';
+import { presentVerdict } from '../present/verdict.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -248,6 +249,8 @@ export function formatFind(result: FindResult): string {
   const searched = `Searched ${result.searched.sources.toLocaleString('en')} source${result.searched.sources === 1 ? '' : 's'}, ${result.searched.characters.toLocaleString('en')} characters.`;
   result.results.forEach((place, i) => {
     lines.push(`${i + 1}. ${place.summary} (source ${place.sourceId}; ${Math.round(place.similarity * 100)}% of the words; ${place.rating})`);
+    // the engine's verdict on this place, as every surface shows it
+    lines.push(`   ${presentVerdict(place.comparison).label}. ${place.comparison.verdict.summary}`);
     if (place.passage) lines.push(`   “${clip(place.passage.text, 200)}”`);
   });
   if (result.chimera) {

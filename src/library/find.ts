@@ -19,6 +19,7 @@ import { foldKey } from './shingles.js';
 import { formatWhere, whereAt } from '../import/where.js';
 import type { Where } from '../import/types.js';
 import type { CandidatePassage, FragmentQuery, LibraryStore } from './types.js';
+import { RATING_LOOKS } from '../present/verdict.js';
 
 /** A quotation needs this many words to be searched for: fewer stand everywhere. */
 export const MIN_FIND_WORDS = 4;
@@ -73,15 +74,6 @@ export interface FindResult {
   nearest?: { sourceId: number; title: string; similarity: number; passage: { start: number; end: number; text: string } };
 }
 
-const PHRASES: Record<Rating, string> = {
-  verbatim: 'Verbatim',
-  'marked-omission': 'Cut where ellipses show it',
-  'meaning-at-risk': 'Found, but its meaning is at risk',
-  altered: 'Altered',
-  'silent-omission': 'Cut silently',
-  'partly-found': 'Only partly found',
-  'not-found': 'Not found',
-};
 
 /** Checks a quotation for find; throws a UserError saying what is wrong. */
 export function checkFindQuote(quote: unknown): asserts quote is string {
@@ -140,7 +132,7 @@ export async function findInLibrary(library: LibraryStore, quote: unknown): Prom
       ...(source.author ? { author: source.author } : {}),
       rating,
       found,
-      summary: `${PHRASES[rating]} in ${label(source.title, source.author, where)}`,
+      summary: `${RATING_LOOKS[rating].word} in ${label(source.title, source.author, where)}`,
       similarity: similarity(parsed.tokens.starts, parsed.editorial, comparison),
       ...(where ? { where } : {}),
       comparison,
