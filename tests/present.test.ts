@@ -80,6 +80,16 @@ describe('readQuotation', () => {
     expect(pieces.map((p) => (p.kind === 'cut' ? '' : p.text)).join('')).toBe(HOSTILE_QUOTE);
   });
 
+  it.each(['…', '...', '. . .', '[...]', '[…]', '. . . .'])('takes the ellipsis mark %s from the engine, as a piece of its own', (mark) => {
+    const quote = `The plan was not approved by the board, ${mark} the chairman resigned`;
+    const comparison = compare(quote, SOURCE);
+    const pieces = readQuotation({ comparison, quote, source: SOURCE });
+    const marks = pieces.filter((p) => p.kind === 'ellipsis').map((p) => p.text);
+    expect(marks).toEqual(comparison.ellipses.map((e) => quote.slice(e.start, e.end)));
+    expect(marks).toHaveLength(1);
+    expect(pieces.map((p) => (p.kind === 'cut' ? '' : p.text)).join('')).toBe(quote);
+  });
+
   it('drops only the white space around the whole quotation', () => {
     const quote = '  the chairman resigned\n';
     const pieces = readQuotation({ comparison: compare(quote, SOURCE), quote, source: SOURCE });
