@@ -279,6 +279,7 @@ export function exerciseRouter(): Router {
       const comparison = cache.compare(quotation.text, source);
       return {
         quotation,
+        label: quotationLabel(quotation.quotedBy, i),
         printedBy: quotedByLine(quotation.quotedBy),
         view: buildComparisonView(comparison, quotation.text, source, { idPrefix: `q${i}-` }),
       };
