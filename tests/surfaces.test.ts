@@ -211,6 +211,23 @@ describe.each(SLUGS)('the case %s', (slug) => {
       expect(await get('restored')).toContain(`\nVerdict: ${v.label}. ${v.summary}\n`);
     }
   });
+
+  it('the whole-case exports (quotation=all) carry every quotation’s verdict, in order', async () => {
+    const get = async (format: string) => (await request(app).get(`/cases/${slug}/export?format=${format}&quotation=all`).expect(200)).text;
+    const json = JSON.parse(await get('json'));
+    expect(json.comparisons.map((c: { verdict: Shown }) => shown(c.verdict))).toEqual(expected.map((_v, i) => want(i)));
+    const review = JSON.parse(await get('claimreview'));
+    const reviews = (review['@graph'] ?? [review]) as Array<{ reviewRating: { alternateName: string; ratingExplanation: string } }>;
+    expect(reviews.map((r) => [r.reviewRating.alternateName, r.reviewRating.ratingExplanation])).toEqual(expected.map((v) => [v.word, v.summary]));
+    const [html, md, tei, restored] = await Promise.all(['html', 'md', 'tei', 'restored'].map(get));
+    const teiNotes = [...tei!.matchAll(/<note type="verdict" subtype="([a-z-]+)"><label>[^<]*<\/label> ([^<]*)<\/note>/g)];
+    expect(teiNotes.map((m) => ({ rating: m[1], summary: unescapeEntities(m[2]!) }))).toEqual(expected.map((_v, i) => want(i)));
+    for (const v of expected) {
+      expect(html).toContain(`<p class="summary">${escapeHtml(v.summary)}</p>`);
+      expect(md).toContain(`**Verdict: ${escapeMarkdown(v.label)}.** ${escapeMarkdown(v.summary)}\n`);
+      expect(restored).toContain(`Verdict: ${v.label}. ${v.summary}\n`);
+    }
+  });
 });
 
 describe('the done-when ratings of the founding documents', () => {
