@@ -66,8 +66,8 @@ describe('compare on the founding document', () => {
     const { c, form, notes } = run(quote, source);
     expect(form).toBe('=On Lenin’s motion, the Plenum of the Central Committee, on April 3, 1922, elected Stalin · +{[as the]} · =General Secretary of the Central Committee, a post at which he has remained ever since.');
     expect(notes).toContain('spurious-ellipsis');
-    expect(c.stats.insertions).toBe(0);
-    expect(c.stats.editorialChanges).toBe(1);
+    // bracketed words are the quoter's visible edit, counted apart from unbracketed insertions
+    expect(c.stats).toMatchObject({ insertions: 0, editorialChanges: 1 });
   });
 });
 
@@ -77,7 +77,7 @@ describe('compare: kinds of difference', () => {
     ['a verbatim sentence', 'it was the age of wisdom', '=it was the age of wisdom', []],
     ['a marked cut', 'It was the best of times … it was the age of foolishness', '=It was the best of times · …[it was the worst of times, it was the age of wisdom,] · =it was the age of foolishness', []],
     ['a silent cut', 'It was the best of times, it was the age of foolishness', '=It was the best of times, · -[it was the worst of times, it was the age of wisdom,] · =it was the age of foolishness', ['silent-omission']],
-    ['an altered word', 'it was the age of stupidity. It was the epoch', '=it was the age of · ~[stupidity.→foolishness.] · =It was the epoch', []],
+    ['an altered word', 'it was the age of stupidity. It was the epoch', '=it was the age of · ~[stupidity.→foolishness.] · =It was the epoch', ['unbracketed-alteration']],
     ['a capital changed without brackets mid-quotation', 'it was the age of foolishness, it was the epoch', '=it was the age of foolishness, it was the epoch', ['unbracketed-case-change']],
     ['an unbracketed insertion', 'it was the very best of times', '=it was the · +[very] · =best of times', ['unbracketed-insertion']],
     ['an editorial insertion', 'it was the [absolute] best of times', '=it was the · +{[absolute]} · =best of times', []],
@@ -90,11 +90,15 @@ describe('compare: kinds of difference', () => {
     if (expectedNotes.length === 0) expect(notes.filter((n) => n !== 'ambiguous-placement')).toEqual([]);
   });
 
-  it('shows bracketed words put in place of source words as a silent cut and an editorial insertion', () => {
+  it('shows bracketed words put in place of source words as one editorial alteration, and a dropped negation as meaning at risk', () => {
     const text = 'The committee said the plan was not good.';
     const quote = 'The committee said the plan was [very] good.';
-    expect(compact(compare(quote, text), quote, text)).toBe('=The committee said the plan was · -[not] · +{[very]} · =good.');
-    expect(compare(quote, text).stats.silentOmissions).toBe(1);
+    const c = compare(quote, text);
+    expect(compact(c, quote, text)).toBe('=The committee said the plan was · ~[[very]→not]{ed} · =good.');
+    expect(c.stats).toMatchObject({ silentOmissions: 0, alterations: 0, insertions: 0, editorialChanges: 1 });
+    // brackets show the change, but "[very]" for "not" must never pass as faithful
+    expect(c.verdict.rating).toBe('meaning-at-risk');
+    expect(c.verdict.reasons).toContainEqual({ code: 'negation', segment: c.segments.findIndex((s) => s.kind === 'alteration') });
   });
 
   it('finds a short fragment that opens with bracketed words', () => {

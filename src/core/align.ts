@@ -34,11 +34,12 @@ export function alignWords(
   quoteKeys: string[], quoteFrom: number, quoteTo: number,
   sourceKeys: string[], sourceFrom: number, sourceTo: number,
   startsClause: (sourceWord: number) => boolean = () => false,
+  editorial: readonly boolean[] = [],
 ): Run[] | null {
-  // The quoter's bracketed words (keys in brackets) never match: leave them out of the
-  // diff, which stays linear in them, and put them back as insertions where they stand.
+  // The quoter's bracketed words (editorial) never match: leave them out of the diff,
+  // which stays linear in them, and put them back as insertions where they stand.
   const kept: number[] = [];
-  for (let q = quoteFrom; q < quoteTo; q++) if (!quoteKeys[q]!.startsWith('[')) kept.push(q);
+  for (let q = quoteFrom; q < quoteTo; q++) if (!editorial[q]) kept.push(q);
   const quoteSlice = kept.map((q) => quoteKeys[q]!);
   const sourceSlice = sourceKeys.slice(sourceFrom, sourceTo);
   // The diff costs about (N + M) × D steps for D edits: allow what real cuts need, and
@@ -88,7 +89,7 @@ export function alignWords(
   runs = slideEdgeMatches(runs, sourceKeys);
   runs = mergeSplitRemovals(runs, sourceKeys);
   slideRemovalsToClauses(runs, sourceKeys, startsClause);
-  return trimSourceEdges(runs, quoteKeys);
+  return trimSourceEdges(runs, editorial);
 }
 
 /**
@@ -107,7 +108,7 @@ function joinSplitWords(runs: Run[], quoteKeys: string[], sourceKeys: string[]):
       const added = a.kind === 'added' ? a : b;
       const sourceLetters = sourceKeys.slice(removed.sourceFrom, removed.sourceTo).join('');
       // a quoter's brackets around words that do stand there in the source insert nothing
-      const quoteLetters = quoteKeys.slice(added.quoteFrom, added.quoteTo).map((k) => (k.startsWith('[') ? k.slice(1, -1) : k)).join('');
+      const quoteLetters = quoteKeys.slice(added.quoteFrom, added.quoteTo).join('');
       if (sourceLetters === quoteLetters) {
         out.push({ kind: 'equal', sourceFrom: removed.sourceFrom, sourceTo: removed.sourceTo, quoteFrom: added.quoteFrom, quoteTo: added.quoteTo });
         i++;
@@ -251,12 +252,12 @@ function mergeEqualNeighbours(runs: Run[]): void {
  * Source-only runs at the edges are outside the fragment, except as many words as an
  * adjacent quotation-only run needs to read as an alteration ("The" → "A" at the start).
  */
-function trimSourceEdges(runs: Run[], quoteKeys: string[]): Run[] {
+function trimSourceEdges(runs: Run[], editorial: readonly boolean[]): Run[] {
   const out = runs.filter((r) => r.sourceTo > r.sourceFrom || r.quoteTo > r.quoteFrom);
-  // the quoter's bracketed words (keys in brackets) insert; they never stand for source words
+  // the quoter's bracketed words insert; they never stand for source words
   const ownWords = (run: Run) => {
     let n = 0;
-    for (let q = run.quoteFrom; q < run.quoteTo; q++) if (!quoteKeys[q]!.startsWith('[')) n++;
+    for (let q = run.quoteFrom; q < run.quoteTo; q++) if (!editorial[q]) n++;
     return n;
   };
   const trimEdge = (edge: number, neighbour: number, atStart: boolean) => {

@@ -28,6 +28,10 @@ export interface Item {
   sourceTo: number;
   marked?: boolean;
   editorial?: boolean;
+  /** editorial alteration of letter case only ("[T]he"): routine, never counted as a change */
+  caseOnly?: boolean;
+  /** insertion only: a fragment, or piece of one, that is not in the source */
+  notFound?: boolean;
 }
 
 /**
@@ -59,29 +63,31 @@ export function itemsFromRuns(runs: Run[], fragment: number, parsed: ParsedQuota
       quoteFrom = Math.min(quoteFrom, r.quoteFrom);
       i++;
     }
-    // The quotation side in stretches, bracketed or plain, in reading order: the first
-    // plain stretch stands for the source words (an alteration), later ones are insertions.
+    // The quotation side in stretches, bracketed or plain, in reading order. Bracketed means
+    // the quoter shows the change: a group of its own ("[their]") or a word with a bracketed
+    // part ("Stalin[’s]"). The first stretch stands for the source words (an alteration,
+    // editorial when bracketed: "[their]" for "his" is one visible change, never a silent
+    // cut); later stretches are insertions.
     const hasSource = sourceTo > sourceFrom;
     let sourceUsed = !hasSource;
     const blockItems: Item[] = [];
+    const bracketed = (q: number) => parsed.editorial[q]! || parsed.bracketAltered[q]!;
+    // a plain stretch takes the source words before a bracketed one does
+    const plainTakesSource = hasSource && Array.from({ length: quoteTo - quoteFrom }, (_v, k) => quoteFrom + k).some((q) => !bracketed(q));
     for (let q = quoteFrom; q < quoteTo; ) {
-      const editorial = parsed.editorial[q]!;
+      const isBracketed = bracketed(q);
       let end = q + 1;
-      while (end < quoteTo && parsed.editorial[end] === editorial) end++;
-      if (editorial) {
-        blockItems.push({ kind: 'insertion', fragment, quoteFrom: q, quoteTo: end, sourceFrom, sourceTo: sourceFrom, editorial: true });
-      } else if (!sourceUsed) {
-        blockItems.push({ kind: 'alteration', fragment, quoteFrom: q, quoteTo: end, sourceFrom, sourceTo });
+      while (end < quoteTo && bracketed(end) === isBracketed) end++;
+      if (!sourceUsed && (!isBracketed || !plainTakesSource)) {
+        blockItems.push({ kind: 'alteration', fragment, quoteFrom: q, quoteTo: end, sourceFrom, sourceTo, ...(isBracketed ? { editorial: true } : {}) });
         sourceUsed = true;
       } else {
-        blockItems.push({ kind: 'insertion', fragment, quoteFrom: q, quoteTo: end, sourceFrom, sourceTo: sourceFrom, editorial: false });
+        blockItems.push({ kind: 'insertion', fragment, quoteFrom: q, quoteTo: end, sourceFrom, sourceTo: sourceFrom, editorial: isBracketed });
       }
       q = end;
     }
     if (!sourceUsed) {
-      // Source words left out where nothing but the quoter's bracketed words stands: a
-      // silent omission and an editorial insertion, never one "editorial alteration",
-      // since "[very]" in place of "not" must not pass as bracket practice.
+      // source words left out where the quotation has nothing at all: a silent cut
       blockItems.unshift({ kind: 'omission', fragment, quoteFrom, quoteTo: quoteFrom, sourceFrom, sourceTo, marked: false });
     }
     items.push(...blockItems);
@@ -103,8 +109,9 @@ function pushEqual(items: Item[], run: Run, fragment: number, parsed: ParsedQuot
     let end = q + 1;
     while (end < run.quoteTo && parsed.bracketAltered[end] === altered) end++;
     const n = end - q;
+    // the same word in brackets: only its letter case changed ("[T]he" for "the")
     items.push(altered
-      ? { kind: 'alteration', fragment, quoteFrom: q, quoteTo: end, sourceFrom: s, sourceTo: s + n, editorial: true }
+      ? { kind: 'alteration', fragment, quoteFrom: q, quoteTo: end, sourceFrom: s, sourceTo: s + n, editorial: true, caseOnly: true }
       : { kind: 'match', fragment, quoteFrom: q, quoteTo: end, sourceFrom: s, sourceTo: s + n });
     q = end;
     s += n;
@@ -131,6 +138,8 @@ export function itemsToSegments(
     if (item.pageFurniture) segment.pageFurniture = true;
     if (item.kind === 'insertion') segment.editorial = item.editorial ?? false;
     if (item.kind === 'alteration' && item.editorial) segment.editorial = true;
+    if (item.caseOnly) segment.caseOnly = true;
+    if (item.notFound) segment.notFound = true;
     return segment;
   });
 
@@ -193,8 +202,12 @@ export function countStats(items: Item[]): Stats {
         break;
       case 'insertion':
       case 'alteration':
-        // a bracketed change is the quoter's visible, legitimate edit: counted apart
-        if (item.editorial) stats.editorialChanges++;
+        // words not in the source at all are a finding of their own (fragment-not-found)
+        if (item.notFound) break;
+        // a bracketed change is the quoter's visible, legitimate edit: counted apart, and
+        // a bracketed capital not at all
+        if (item.caseOnly) stats.quotedWords += item.sourceTo - item.sourceFrom;
+        else if (item.editorial) stats.editorialChanges++;
         else if (item.kind === 'insertion') stats.insertions++;
         else stats.alterations++;
         break;
@@ -210,8 +223,11 @@ export function itemNotes(segments: Segment[]): Note[] {
     if (s.kind === 'omission' && !s.marked && !s.pageFurniture) {
       notes.push({ code: 'silent-omission', message: `Words are left out here with no ellipsis: “${clip(s.sourceText ?? '')}”.`, ...(s.source ? { source: s.source } : {}) });
     }
-    if (s.kind === 'insertion' && !s.editorial && s.fragment !== undefined) {
+    if (s.kind === 'insertion' && !s.editorial && !s.notFound && s.fragment !== undefined) {
       notes.push({ code: 'unbracketed-insertion', message: `The quotation adds “${clip(s.quoteText ?? '')}” without square brackets.`, ...(s.quote ? { quote: s.quote } : {}) });
+    }
+    if (s.kind === 'alteration' && !s.editorial) {
+      notes.push({ code: 'unbracketed-alteration', message: `The quotation has “${clip(s.quoteText ?? '', 60)}” where the source has “${clip(s.sourceText ?? '', 60)}”, without square brackets.`, ...(s.quote ? { quote: s.quote } : {}), ...(s.source ? { source: s.source } : {}) });
     }
   }
   return notes;

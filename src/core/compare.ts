@@ -1,55 +1,27 @@
 /**
  * The one entry point: `compare(quote, source, options)` → Comparison (the contract in
- * ../shared/CONTRACT.md). A pure function of its inputs: it composes the stages
+ * docs/contract.md). A pure function of its inputs: it composes the stages
  *
- *   parse quotation → locate fragments → align words → classify → context, notes, cues
+ *   parse quotation → locate fragments → silent joins → align words → classify →
+ *   context, notes, cues → verdict
  *
- * and keeps the prepared (tokenized) form of recent sources in a small cache keyed by
- * the source text itself, so a source compared against many quotations is tokenized
- * once. The cache changes only speed, never the result.
+ * reading sources through the cache of prepared sources (source-cache.ts), which changes
+ * only speed, never the result.
  */
 import { alignWords, type Run } from './align.js';
 import { clip, countStats, isPageFurniture, itemNotes, itemsFromRuns, itemsToSegments, type Item } from './classify.js';
 import { findCues } from './cues.js';
 import { judge } from './verdict.js';
-import { choosePlacement, findCandidates, isConvincing, matchableWords, positionsOfKeys, prepareSource, slackFor, type Candidate, type PreparedSource } from './locate.js';
+import { findCandidates, positionsOfKeys, type Candidate, type PreparedSource } from './locate.js';
+import { ownKeys, placePieces, type Piece, type QuoteWords } from './silent-joins.js';
+import { isPrepared, preparedSourceFor, seenBefore } from './source-cache.js';
 import { parseQuotation, type ParsedQuotation } from './quotation.js';
 import { quickRegion, tokenizeRegion } from './quick-locate.js';
 import { contextEnd, contextStart, crossesSentenceEnd } from './sentences.js';
-import type { CompareOptions, Comparison, Confidence, Fragment, Note, Span } from './types.js';
+import type { CompareOptions, Comparison, Confidence, Fragment, Nearest, Note, Segment, Span } from './types.js';
 
 export type { CompareOptions, Comparison } from './types.js';
-
-const CACHE_LIMIT_CHARS = 64 * 1024 * 1024;
-const preparedSources = new Map<string, PreparedSource>();
-let cachedChars = 0;
-
-/** The prepared form of a source, from the cache when this exact text was seen recently. */
-export function preparedSourceFor(source: string): PreparedSource {
-  const hit = preparedSources.get(source);
-  if (hit) {
-    // refresh its place in the insertion-ordered map: least recently used goes first
-    preparedSources.delete(source);
-    preparedSources.set(source, hit);
-    return hit;
-  }
-  const prepared = prepareSource(source);
-  preparedSources.set(source, prepared);
-  cachedChars += source.length;
-  for (const [text] of preparedSources) {
-    if (cachedChars <= CACHE_LIMIT_CHARS || preparedSources.size <= 1) break;
-    preparedSources.delete(text);
-    cachedChars -= text.length;
-  }
-  return prepared;
-}
-
-/** Empties the cache of prepared sources (for benchmarks of cold comparisons). */
-export function forgetPreparedSources(): void {
-  preparedSources.clear();
-  sightings.clear();
-  cachedChars = 0;
-}
+export { forgetPreparedSources, preparedSourceFor } from './source-cache.js';
 
 const DEFAULT_CONTEXT_SENTENCES = 2;
 
@@ -63,7 +35,7 @@ export function compare(quote: string, source: string, options: CompareOptions =
   const parsed = parseQuotation(quote);
   // A large source seen for the first time: prepare only where the quotation can stand,
   // and keep the answer only when the whole source could not have changed it.
-  if (!preparedSources.has(source) && !seenBefore(source) && source.length >= (options.quickLocateAbove ?? QUICK_LOCATE_ABOVE)) {
+  if (!isPrepared(source) && !seenBefore(source) && source.length >= (options.quickLocateAbove ?? QUICK_LOCATE_ABOVE)) {
     const region = quickRegion(parsed, source);
     if (region) {
       const tokens = tokenizeRegion(source, region);
@@ -78,16 +50,6 @@ export function compare(quote: string, source: string, options: CompareOptions =
 
 /** Sources below this many characters are always prepared whole (it costs under a few ms). */
 const QUICK_LOCATE_ABOVE = 100_000;
-const SIGHTINGS_KEPT = 16;
-const sightings = new Set<string>();
-
-/** Has this source been compared before (so preparing it whole will pay off)? Records it. */
-function seenBefore(source: string): boolean {
-  if (sightings.has(source)) return true;
-  sightings.add(source);
-  if (sightings.size > SIGHTINGS_KEPT) sightings.delete(sightings.values().next().value!);
-  return false;
-}
 
 function comparePrepared(parsed: ParsedQuotation, quote: string, source: string, prepared: PreparedSource, options: CompareOptions): Comparison {
   const sourceTokens = prepared.tokens;
@@ -101,30 +63,18 @@ function comparePrepared(parsed: ParsedQuotation, quote: string, source: string,
     return /[,.;:!?\u2013\u2014)\]\n]/.test(source.slice(sourceTokens.ends[word - 1]!, sourceTokens.starts[word]!));
   };
 
-  // Pieces start as the fragments; a fragment that silently joins distant passages is
-  // split where its words stop matching, and each piece is placed on its own.
-  let pieces: Piece[] = parsed.fragments.map((f, index) => ({ fragment: index, firstToken: f.firstToken, endToken: f.endToken }));
-  let located = locatePieces(pieces, quoteKeys, sourceTokens.keys, positions);
-  for (let round = 0; round < MAX_SPLIT_ROUNDS; round++) {
-    const split = splitSilentJoins(pieces, located, quoteKeys, sourceTokens.keys, positions, startsClause);
-    if (split === pieces) break;
-    pieces = split;
-    located = locatePieces(pieces, quoteKeys, sourceTokens.keys, positions);
-  }
-  const rebalanced = rebalanceJoins(pieces, located, quoteKeys, sourceTokens.keys, startsClause);
-  if (rebalanced) {
-    pieces = rebalanced;
-    located = locatePieces(pieces, quoteKeys, sourceTokens.keys, positions);
-  }
-  ({ pieces, located } = alignSilentFragmentsWhole(pieces, located, quoteKeys, sourceTokens.keys, startsClause));
+  // Each fragment is placed; one that silently joins distant passages is cut into pieces,
+  // each placed on its own (silent-joins.ts).
+  const words: QuoteWords = { keys: quoteKeys, editorial: parsed.editorial };
+  const { pieces, located } = placePieces(parsed.fragments, words, sourceTokens.keys, positions, startsClause);
 
   const notes: Note[] = [];
   const itemsOfPiece: Item[][] = pieces.map((piece, p) => {
     const region = located.regions[p];
     if (!region) {
-      return [{ kind: 'insertion', fragment: piece.fragment, quoteFrom: piece.firstToken, quoteTo: piece.endToken, sourceFrom: 0, sourceTo: 0, editorial: false }];
+      return [{ kind: 'insertion', fragment: piece.fragment, quoteFrom: piece.firstToken, quoteTo: piece.endToken, sourceFrom: 0, sourceTo: 0, editorial: false, notFound: true }];
     }
-    let runs: Run[] | null = alignWords(quoteKeys, piece.firstToken, piece.endToken, sourceTokens.keys, region.start, region.end, startsClause);
+    let runs: Run[] | null = alignWords(quoteKeys, piece.firstToken, piece.endToken, sourceTokens.keys, region.start, region.end, startsClause, parsed.editorial);
     if (!runs) {
       const quoteSpan = { start: parsed.tokens.starts[piece.firstToken]!, end: parsed.tokens.ends[piece.endToken - 1]! };
       notes.push({ code: 'alignment-gave-up', message: 'This passage differs from its source too much to align word by word; it is shown as one alteration.', quote: quoteSpan });
@@ -179,7 +129,8 @@ function comparePrepared(parsed: ParsedQuotation, quote: string, source: string,
     if (gapTo > gapFrom) {
       const marked = mark !== null && (adjacentInQuote || reordered);
       gapAfterPiece.set(left.p, { kind: 'omission', quoteFrom: 0, quoteTo: 0, sourceFrom: gapFrom, sourceTo: gapTo, marked });
-      if (marked && mark && mark.dots === 3 && !mark.bracketed && crossesSentenceEnd(source, gapCharsFrom, gapCharsTo)
+      if (marked && mark && mark.dots === 3 && !mark.bracketed && isEnglishAt(source, gapCharsFrom, gapCharsTo)
+        && !/[\u2026\u22ef]{2}|\u22ef/.test(quote.slice(mark.start, mark.end)) && crossesSentenceEnd(source, gapCharsFrom, gapCharsTo)
         && !/[.!?]\s*$/.test(quote.slice(leftFragment.span.end - 1, mark.start))) {
         notes.push({ code: 'three-dot-sentence-cut', message: 'This cut crosses the end of a sentence; the convention marks that with four dots (a full stop and an ellipsis).', quote: { start: mark.start, end: mark.end } });
       }
@@ -203,6 +154,7 @@ function comparePrepared(parsed: ParsedQuotation, quote: string, source: string,
 
   const span = spanOf(items, sourceTokens);
   const segments = itemsToSegments(items, quote, parsed.tokens, parsed.fragments.map((f) => f.span), source, sourceTokens, span);
+  dropWordlessOmissions(items, segments, source);
   notes.push(...itemNotes(segments));
   notes.push(...caseChangeNotes(quote, source, parsed, items, sourceTokens));
   if (reordered) {
@@ -228,6 +180,16 @@ function comparePrepared(parsed: ParsedQuotation, quote: string, source: string,
   }
 
   const stats = countStats(items);
+  // one finding is told once
+  const told = new Set<string>();
+  const uniqueNotes = notes.filter((note) => {
+    const key = `${note.code}|${note.message}|${note.quote?.start ?? ''}|${note.source?.start ?? ''}`;
+    if (told.has(key)) return false;
+    told.add(key);
+    return true;
+  });
+  notes.length = 0;
+  notes.push(...uniqueNotes);
   const cues = findCues({ quote, source, segments, span });
   const judged = {
     version: 1 as const,
@@ -240,228 +202,59 @@ function comparePrepared(parsed: ParsedQuotation, quote: string, source: string,
     notes,
     cues,
     ellipses: parsed.marks.map((mark) => ({ start: mark.start, end: mark.end })),
+    editorialNotes: parsed.editorialNotes,
+    ...(fragments.some((f) => f.found) ? {} : { nearest: nearestPassage(words, sourceTokens, positions) }),
   };
-  return { ...judged, verdict: judge(judged, source) };
-}
-
-/** A stretch of a fragment placed on its own: the whole fragment, or part of one that silently joins passages. */
-interface Piece {
-  fragment: number;
-  firstToken: number;
-  endToken: number;
-}
-
-const MAX_SPLIT_ROUNDS = 8;
-const MIN_SPLIT_WORDS = 3;
-const MAX_SPLIT_BOUNDARIES = 24;
-const MAX_PIECES = 500;
-
-interface Located {
-  candidates: Candidate[][];
-  placement: ReturnType<typeof choosePlacement>;
-  regions: Array<{ start: number; end: number } | null>;
-}
-
-function locatePieces(pieces: Piece[], quoteKeys: string[], sourceKeys: string[], positions: Map<string, number[]>): Located {
-  const keys = pieces.map((piece) => quoteKeys.slice(piece.firstToken, piece.endToken));
-  const candidates = keys.map((k) => findCandidates(k, sourceKeys, positions));
-  const placement = choosePlacement(candidates, keys.map(matchableWords));
-  return { candidates, placement, regions: widenRegions(placement.chosen, keys.map(matchableWords), sourceKeys.length) };
+  return { ...judged, verdict: judge(judged, source, quote) };
 }
 
 /**
- * Where a piece is not wholly matched in one place, try cutting it where its alignment
- * changes (a run boundary): if both halves then stand convincingly somewhere and
- * together match more words than the whole did, the quoter joined two passages without
- * an ellipsis, and the piece is split there. Returns the same array when nothing splits.
+ * An omission with no word in its source text (two placements that met on the same
+ * words) is no omission: its characters go to the segment before it in the source, and
+ * it is dropped, so no "words left out: “”" is ever told.
  */
-function splitSilentJoins(
-  pieces: Piece[], located: Located, quoteKeys: string[],
-  sourceKeys: string[], positions: Map<string, number[]>, startsClause: (word: number) => boolean,
-): Piece[] {
-  const out: Piece[] = [];
-  let changed = false;
-  // a half may itself join passages, so it needs only some words in one place
-  const bestMatched = (from: number, to: number): number => {
-    const best = findCandidates(quoteKeys.slice(from, to), sourceKeys, positions)[0];
-    return best && (best.matched >= MIN_SPLIT_WORDS || isConvincing(best, matchableWords(quoteKeys.slice(from, to)))) ? best.matched : -1;
-  };
-  const ownWords = (from: number, to: number) => quoteKeys.slice(from, to).filter((k) => !k.startsWith('[')).length;
-  pieces.forEach((piece, p) => {
-    const words = piece.endToken - piece.firstToken;
-    const best = located.candidates[p]![0];
-    if (!best || best.matched === words || best.matched < MIN_SPLIT_WORDS || words < 2 * MIN_SPLIT_WORDS || pieces.length >= MAX_PIECES) {
-      out.push(piece);
-      return;
+function dropWordlessOmissions(items: Item[], segments: Segment[], source: string): void {
+  for (let k = segments.length - 1; k >= 0; k--) {
+    const segment = segments[k]!;
+    if (segment.kind !== 'omission' || !segment.source || /[\p{L}\p{N}]/u.test(source.slice(segment.source.start, segment.source.end))) continue;
+    const { start, end } = segment.source;
+    const before = segments.find((other) => other !== segment && other.source && other.source.end === start);
+    if (before && end > start) {
+      before.source!.end = end;
+      before.sourceText = source.slice(before.source!.start, end);
+    } else if (end > start) {
+      const after = segments.find((other) => other !== segment && other.source && other.source.start === end);
+      if (!after) continue; // nowhere to put its characters: keep the tiling
+      after.source!.start = start;
+      after.sourceText = source.slice(start, after.source!.end);
     }
-    const region = located.regions[p] ?? { start: best.start, end: best.end };
-    const runs = alignWords(quoteKeys, piece.firstToken, piece.endToken, sourceKeys, region.start, region.end, startsClause);
-    // run boundaries, and a word or two either side: a coincidental match of the next
-    // word ("… dorishhu zanish" where the quoter's "zanish" comes from later) moves them
-    const boundaries = [...new Set((runs ?? []).flatMap((r) => [r.quoteFrom, r.quoteFrom - 1, r.quoteFrom - 2, r.quoteFrom + 1, r.quoteFrom + 2]))]
-      .filter((b) => ownWords(piece.firstToken, b) >= MIN_SPLIT_WORDS && ownWords(b, piece.endToken) >= MIN_SPLIT_WORDS)
-      .slice(0, MAX_SPLIT_BOUNDARIES);
-    let cut = -1;
-    let cutScore = best.matched;
-    let cutWholeHalves = 0;
-    for (const b of boundaries) {
-      const left = bestMatched(piece.firstToken, b);
-      const right = left < 0 ? -1 : bestMatched(b, piece.endToken);
-      if (left < 0 || right < 0) continue;
-      // halves matched whole: among cuts that match as many words, the one that leaves
-      // whole halves is where the quoter joined (the rest is split again next round)
-      const wholeHalves = (left === ownWords(piece.firstToken, b) ? 1 : 0) + (right === ownWords(b, piece.endToken) ? 1 : 0);
-      // A tie with the unsplit piece splits too where the alignment already skips source
-      // words and adds none (a silent cut, not an alteration) and one half is whole.
-      const pureCut = runs!.some((r) => r.kind === 'removed' && r.quoteFrom === b) && !runs!.some((r) => r.kind === 'added' && r.quoteFrom === b);
-      const better = cut < 0
-        ? left + right > cutScore || (wholeHalves > 0 && pureCut && left + right === cutScore)
-        : left + right > cutScore || (left + right === cutScore && wholeHalves > cutWholeHalves);
-      if (better) {
-        cut = b;
-        cutScore = left + right;
-        cutWholeHalves = wholeHalves;
-      }
-    }
-    if (cut < 0) {
-      out.push(piece);
-      return;
-    }
-    changed = true;
-    out.push({ fragment: piece.fragment, firstToken: piece.firstToken, endToken: cut }, { fragment: piece.fragment, firstToken: cut, endToken: piece.endToken });
-  });
-  return changed ? out : pieces;
-}
-
-/**
- * A split made in rounds can leave a word on the wrong side of a silent join: the first
- * words of a piece, unmatched there, that continue the previous piece of the same
- * fragment in the source (or the reverse) move across. Returns null when nothing moves.
- */
-function rebalanceJoins(
-  pieces: Piece[], located: Located, quoteKeys: string[], sourceKeys: string[], startsClause: (word: number) => boolean,
-): Piece[] | null {
-  const out = pieces.map((piece) => ({ ...piece }));
-  let changed = false;
-  for (let p = 0; p + 1 < out.length; p++) {
-    const left = out[p]!;
-    const right = out[p + 1]!;
-    // an unplaced piece is read against its best partial match, as in splitting
-    const regionOf = (k: number) => {
-      const best = located.candidates[k]![0];
-      return located.regions[k] ?? (best && best.matched >= MIN_SPLIT_WORDS - 1 ? { start: best.start, end: best.end } : null);
-    };
-    const leftRegion = regionOf(p);
-    const rightRegion = regionOf(p + 1);
-    if (left.fragment !== right.fragment || !leftRegion || !rightRegion) continue;
-    const leftRuns = alignWords(quoteKeys, left.firstToken, left.endToken, sourceKeys, leftRegion.start, leftRegion.end, startsClause);
-    const rightRuns = alignWords(quoteKeys, right.firstToken, right.endToken, sourceKeys, rightRegion.start, rightRegion.end, startsClause);
-    const leftLast = leftRuns?.filter((r) => r.kind === 'equal').pop();
-    const rightFirst = rightRuns?.find((r) => r.kind === 'equal');
-    if (!leftLast || !rightFirst) continue;
-    let forward = 0;
-    while (leftLast.quoteTo === left.endToken && right.firstToken + forward < rightFirst.quoteFrom && forward < 3
-      && sourceKeys[leftLast.sourceTo + forward] === quoteKeys[right.firstToken + forward]) forward++;
-    let backward = 0;
-    while (forward === 0 && rightFirst.quoteFrom === right.firstToken && left.endToken - 1 - backward >= leftLast.quoteTo && backward < 3
-      && sourceKeys[rightFirst.sourceFrom - 1 - backward] === quoteKeys[left.endToken - 1 - backward]) backward++;
-    const shift = forward - backward;
-    if (shift === 0 || left.endToken + shift <= left.firstToken || right.firstToken + shift >= right.endToken) continue;
-    left.endToken += shift;
-    right.firstToken += shift;
-    changed = true;
+    segments.splice(k, 1);
+    items.splice(k, 1);
   }
-  return changed ? out : null;
 }
 
-/** Quotation words that the runs match with source words. */
-function matchedWords(runs: Run[] | null): number {
-  let n = 0;
-  for (const run of runs ?? []) if (run.kind === 'equal') n += run.quoteTo - run.quoteFrom;
-  return n;
-}
-
-const MAX_WHOLE_REGION_WORDS = 20_000;
+const ENGLISH_WORD = /(?<![\p{L}])(?:the|and|of|to|in|is|was|that|it|he|she|they|with|for|as|his|her|not|be)(?![\p{L}])/giu;
 
 /**
- * Piece by piece, a fragment that silently joins several short passages can keep words
- * unplaced. Where a fragment was cut into pieces, or left words unmatched, align it whole
- * against the stretch of source from its first placed piece to its last (a diff treats
- * the source words between as cuts), and keep that when it matches at least as many words.
+ * Is the text around a cut English? The four-dot convention (a full stop and an ellipsis
+ * where a cut crosses a sentence end) is English practice; German, Russian, Chinese and
+ * Japanese print three dots or their own marks.
  */
-function alignSilentFragmentsWhole(
-  pieces: Piece[], located: Located, quoteKeys: string[], sourceKeys: string[], startsClause: (word: number) => boolean,
-): { pieces: Piece[]; located: Located } {
-  const byFragment = new Map<number, number[]>();
-  pieces.forEach((piece, p) => byFragment.set(piece.fragment, [...(byFragment.get(piece.fragment) ?? []), p]));
-  const replaced = new Map<number, { piece: Piece; region: { start: number; end: number } }>();
-  for (const [fragment, own] of byFragment) {
-    const placed = own.filter((p) => located.regions[p]);
-    if (placed.length === 0) continue;
-    const runsOf = (p: number) => alignWords(quoteKeys, pieces[p]!.firstToken, pieces[p]!.endToken, sourceKeys, located.regions[p]!.start, located.regions[p]!.end, startsClause);
-    const piecewise = placed.reduce((sum, p) => sum + matchedWords(runsOf(p)), 0);
-    const firstToken = pieces[own[0]!]!.firstToken;
-    const endToken = pieces[own[own.length - 1]!]!.endToken;
-    if (own.length === 1 && piecewise === matchableWords(quoteKeys.slice(firstToken, endToken))) continue;
-    const slack = slackFor(matchableWords(quoteKeys.slice(firstToken, endToken)));
-    const regionStart = Math.max(0, Math.min(...placed.map((p) => located.regions[p]!.start)) - slack);
-    const regionEnd = Math.min(sourceKeys.length, Math.max(...placed.map((p) => located.regions[p]!.end)) + slack);
-    if (regionEnd - regionStart > MAX_WHOLE_REGION_WORDS) continue;
-    const whole = alignWords(quoteKeys, firstToken, endToken, sourceKeys, regionStart, regionEnd, startsClause);
-    if (!whole || matchedWords(whole) < piecewise || (own.length === 1 && matchedWords(whole) === piecewise)) continue;
-    replaced.set(fragment, { piece: { fragment, firstToken, endToken }, region: { start: regionStart, end: regionEnd } });
-  }
-  if (replaced.size === 0) return { pieces, located };
-  // rebuild the piece list with one piece for each replaced fragment, keeping the order
-  const nextPieces: Piece[] = [];
-  const regions: Array<{ start: number; end: number } | null> = [];
-  const candidates: Candidate[][] = [];
-  const chosen: Array<Candidate | null> = [];
-  const alternatives: Candidate[][] = [];
-  pieces.forEach((piece, p) => {
-    const replacement = replaced.get(piece.fragment);
-    if (replacement) {
-      if (byFragment.get(piece.fragment)![0] !== p) return;
-      nextPieces.push(replacement.piece);
-      regions.push(replacement.region);
-      candidates.push([]);
-      chosen.push(null);
-      alternatives.push([]);
-      return;
-    }
-    nextPieces.push(piece);
-    regions.push(located.regions[p]!);
-    candidates.push(located.candidates[p]!);
-    chosen.push(located.placement.chosen[p]!);
-    alternatives.push(located.placement.alternatives[p]!);
-  });
-  return { pieces: nextPieces, located: { candidates, regions, placement: { chosen, alternatives } } };
+function isEnglishAt(source: string, from: number, to: number): boolean {
+  const around = source.slice(Math.max(0, from - 300), Math.min(source.length, to + 300));
+  const letters = around.match(/\p{L}/gu)?.length ?? 0;
+  const latin = around.match(/\p{Script=Latin}/gu)?.length ?? 0;
+  if (letters === 0 || latin / letters < 0.8 || /[äöüß]/i.test(around)) return false;
+  const words = around.match(/\p{L}+/gu)?.length ?? 0;
+  return (around.match(ENGLISH_WORD)?.length ?? 0) >= Math.max(1, words * 0.15);
 }
 
-/**
- * Widens each chosen candidate by a couple of words so edge words the quoter changed
- * can pair up as alterations, without reaching into a neighbour's region.
- */
-function widenRegions(chosen: Array<Candidate | null>, wordsOfPiece: number[], sourceLength: number): Array<{ start: number; end: number } | null> {
-  const order = chosen
-    .map((c, p) => ({ c, p }))
-    .filter((x): x is { c: Candidate; p: number } => x.c !== null)
-    .sort((a, b) => a.c.start - b.c.start);
-  const regions: Array<{ start: number; end: number } | null> = chosen.map(() => null);
-  let previousEnd = 0;
-  order.forEach(({ c, p }, k) => {
-    const words = wordsOfPiece[p]!;
-    const widen = Math.min(slackFor(words), words - c.matched + 1);
-    const ceiling = k < order.length - 1 ? Math.max(c.end, order[k + 1]!.c.start) : sourceLength;
-    const start = Math.max(previousEnd, c.start - widen);
-    const end = Math.min(ceiling, c.end + widen);
-    // Two pieces on the same source words (a quotation repeating itself): the later one
-    // has nowhere of its own to stand.
-    if (start >= Math.min(end, c.end)) return;
-    regions[p] = { start, end };
-    previousEnd = end;
-  });
-  return regions;
+/** The source passage sharing most of the quotation's words in order, for a quotation not found. */
+function nearestPassage(words: QuoteWords, sourceTokens: { keys: string[]; starts: Int32Array; ends: Int32Array }, positions: Map<string, number[]>): Nearest | null {
+  const own = ownKeys(words, 0, words.keys.length);
+  const best = findCandidates(own, sourceTokens.keys, positions)[0];
+  if (!best || best.matched === 0 || best.end <= best.start) return null;
+  return { source: { start: sourceTokens.starts[best.start]!, end: sourceTokens.ends[best.end - 1]! }, sharedWords: best.matched, quoteWords: own.length };
 }
 
 function sourceWordRange(items: Item[]): { from: number; to: number } | null {

@@ -60,6 +60,19 @@ const CONTRAST = wordList([
   'но', 'однако', 'хотя', 'зато', 'кроме', 'только', 'лишь', 'впрочем', 'тем не менее', 'вс[её] же', 'если не',
 ]);
 
+/** Every negation or contrast word in `text` (offsets shifted by `offset`), in order. */
+export function negationsAndContrasts(text: string, offset: number): Array<{ code: 'negation' | 'contrast'; word: string; span: Span }> {
+  const found: Array<{ code: 'negation' | 'contrast'; word: string; span: Span }> = [];
+  for (const [code, pattern] of [['negation', NEGATION], ['contrast', CONTRAST]] as const) {
+    pattern.lastIndex = 0;
+    for (const match of text.matchAll(pattern)) {
+      const start = offset + match.index;
+      found.push({ code, word: match[0], span: { start, end: start + match[0].length } });
+    }
+  }
+  return found.sort((a, b) => a.span.start - b.span.start);
+}
+
 /** A sentence that opens with one of these turns against what came before it. */
 const TURN_OPENING = new RegExp(
   `^(?:${[
@@ -343,6 +356,24 @@ export function findCues(input: CueInput): Cue[] {
     }
   });
 
+  // A bracketed change that drops or adds a negation ("[very]" for "not"): bracket
+  // practice shows the change, but not that it turns the meaning round.
+  segments.forEach((segment, index) => {
+    if (segment.kind !== 'alteration' || !segment.editorial || segment.caseOnly || !segment.source || !segment.quote) return;
+    const sourceWords = matchesOf(NEGATION, source.slice(segment.source.start, segment.source.end), segment.source.start);
+    const quoteWords = matchesOf(NEGATION, quote.slice(segment.quote.start, segment.quote.end), segment.quote.start);
+    if (sourceWords.length === quoteWords.length) return;
+    const dropped = sourceWords.length > quoteWords.length;
+    const word = (dropped ? sourceWords[0] : quoteWords[0])!.word;
+    cues.push({
+      code: 'negation',
+      message: `Worth a look: the words in square brackets ${dropped ? 'replace' : 'add'} a negation (“${word}”). Brackets show the change, but does it turn the meaning round?`,
+      segment: index,
+      ...(dropped ? { source: segment.source } : { quote: segment.quote }),
+      trigger: word,
+    });
+  });
+
   // The quotation's own edges.
   const beforeIndex = segmentIndexOf(segments, 'context-before');
   const afterIndex = segmentIndexOf(segments, 'context-after');
@@ -460,6 +491,26 @@ function isBeyondParagraph(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (isParagraphBreakAt(text, i)) return true;
   return false;
 }
+
+/**
+ * The reporting verb that makes the words at `spanStart` someone else's speech: the span
+ * starts inside quotation marks opened after "said", "wrote"…, or follows such a verb in
+ * its own sentence. Null when there is none, or when its subject is the author ("I said",
+ * "as we wrote"): that is the author speaking still.
+ */
+export function reportingVerbBefore(source: string, spanStart: number): { word: string; span: Span } | null {
+  const opening = openQuotationAt(source, spanStart);
+  const to = opening >= 0 ? opening : spanStart;
+  const { start: sentenceStart } = sentenceStartBefore(source, to);
+  const from = Math.min(sentenceStart, to);
+  const verb = matchesOf(REPORTING, source.slice(from, to), from).pop();
+  if (!verb) return null;
+  const subject = source.slice(Math.max(from, verb.span.start - 30), verb.span.start);
+  if (FIRST_PERSON_SUBJECT.test(subject)) return null;
+  return verb;
+}
+
+const FIRST_PERSON_SUBJECT = new RegExp(`${B_BEFORE}(?:i|we|ich|wir|я|мы)(?:\\s+(?:have|had|once|already|also|hatte|habe|haben|уже))?\\s*$`, 'iu');
 
 /** Someone else's words: the span starts inside quotation marks, follows a reporting verb, or holds marks the quotation drops. */
 function findSpeakerChange(quote: string, source: string, span: Span, segments: Segment[]): Cue[] {

@@ -85,12 +85,11 @@ export function slackFor(fragmentWords: number): number {
 }
 
 /**
- * Candidate placements of one fragment (its word keys) in the source, best first.
+ * Candidate placements of one fragment in the source, best first, from the keys of the
+ * words that can stand in the source (the quoter's bracketed words left out).
  * Empty when none of its words occur.
  */
-export function findCandidates(allKeys: string[], sourceKeys: string[], positions: Map<string, number[]>): Candidate[] {
-  // the quoter's bracketed words never stand in the source: place the fragment by the rest
-  const fragmentKeys = allKeys.some((k) => k.startsWith('[')) ? allKeys.filter((k) => !k.startsWith('[')) : allKeys;
+export function findCandidates(fragmentKeys: string[], sourceKeys: string[], positions: Map<string, number[]>): Candidate[] {
   const m = fragmentKeys.length;
   if (m === 0) return [];
   // Anchors: the rarest words that occur, spread across the fragment.
@@ -226,11 +225,9 @@ function greedyScore(fragmentKeys: string[], sourceKeys: string[], windowStart: 
   return { start: first < 0 ? windowStart : first, end: last, matched, score: matched / matchableWords(fragmentKeys) };
 }
 
-/** Words of a fragment that can match the source: all but the quoter's bracketed ones (keys in brackets). */
+/** Words of a fragment that can match the source (its keys without the quoter's bracketed words), at least 1. */
 export function matchableWords(fragmentKeys: string[]): number {
-  let n = 0;
-  for (const key of fragmentKeys) if (!key.startsWith('[')) n++;
-  return Math.max(1, n);
+  return Math.max(1, fragmentKeys.length);
 }
 
 /** Is a candidate good enough to call the fragment found? Short fragments must match whole. */

@@ -34,7 +34,7 @@ const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
 export function quickRegion(parsed: ParsedQuotation, source: string): Span | null {
   const plans = parsed.fragments
     .map((fragment) => {
-      const keys = parsed.tokens.keys.slice(fragment.firstToken, fragment.endToken).filter((k) => !k.startsWith('['));
+      const keys = parsed.tokens.keys.slice(fragment.firstToken, fragment.endToken).filter((_k, t) => !parsed.editorial[fragment.firstToken + t]);
       const anchors = [...new Set(keys)]
         .filter((k) => k.length >= MIN_ANCHOR_LENGTH && PLAIN_KEY.test(k))
         .sort((a, b) => b.length - a.length)

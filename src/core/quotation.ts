@@ -31,7 +31,10 @@ export interface QuoteFragment {
 
 export interface ParsedQuotation {
   tokens: Tokens;
-  /** per token: stands inside a square-bracketed group of its own (an editorial insertion) */
+  /**
+   * per token: stands inside a square-bracketed group of its own (the quoter's words, an
+   * editorial insertion or substitution); such words never stand for source words
+   */
   editorial: boolean[];
   /** per token: has a bracketed part inside the word (an editorial alteration such as `[t]he`) */
   bracketAltered: boolean[];
@@ -39,6 +42,31 @@ export interface ParsedQuotation {
   fragments: QuoteFragment[];
   /** the quotation without its outer quotation marks and surrounding white space */
   body: Span;
+  /** the quoter's notes about the quotation ("[sic]", "[emphasis added]", "(emphasis mine)"): no words of it */
+  editorialNotes: Span[];
+}
+
+/**
+ * Notes a quoter adds about the quotation, in square or round brackets: not inserted text
+ * and not a change. English, German and Russian forms.
+ */
+const EDITORIAL_NOTE = new RegExp(
+  `[\\[(]\\s*(?:${[
+    'sic!?',
+    '(?:emphasis|italics|italic|bold|underlining|underline|stress)(?:\\s+(?:added|mine|supplied|ours|in\\s+(?:the\\s+)?original|original|removed|omitted))',
+    '(?:my|our|original)\\s+(?:emphasis|italics|stress)',
+    '(?:footnotes?|citations?|notes?|internal\\s+quotation\\s+marks|references?)\\s+omitted',
+    '(?:alterations?|brackets|ellipsis|ellipses)\\s+in\\s+(?:the\\s+)?original',
+    'hervorhebung(?:en)?\\s+(?:im\\s+original|(?:von\\s+)?mir|durch\\s+(?:mich|(?:den|d\\.)\\s*verf(?:asser|\\.)?)|hinzugefügt|nicht\\s+im\\s+original)',
+    'im\\s+original\\s+(?:hervorgehoben|kursiv)',
+    '(?:курсив|выделено|подчёркнуто|подчеркнуто|разрядка)\\s+(?:мой|моё|мое|моя|наш|наше|наша|мною|мной|нами|в\\s+оригинале|автора)',
+  ].join('|')})\\s*[.;,]?(?:\\s*[—–-]\\s*[^\\])\\n]{1,40})?\\s*[\\])]`,
+  'giu',
+);
+
+/** The quoter's notes about the quotation, in order. */
+export function findEditorialNotes(quote: string): Span[] {
+  return [...quote.matchAll(EDITORIAL_NOTE)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
 }
 
 const SPACE = '[ \\u00a0\\u2009\\u202f]';
@@ -79,7 +107,11 @@ export function quotationBody(quote: string): Span {
   if (first !== undefined && OPENING_QUOTES.has(first)) {
     // strip the closing mark too, allowing a final full stop or comma after it
     let closing = end - 1;
-    if (closing > start && /[.,;:!?]/.test(quote[closing]!) && CLOSING_QUOTES.has(quote[closing - 1]!)) closing--;
+    if (closing > start && /[.,;:!?]/.test(quote[closing]!)) {
+      let k = closing - 1;
+      while (k > start && /\s/.test(quote[k]!)) k--;
+      if (CLOSING_QUOTES.has(quote[k]!)) closing = k;
+    }
     if (closing > start && CLOSING_QUOTES.has(quote[closing]!)) {
       const inner = quote.slice(start + 1, closing);
       // only when the marks are the quotation's own, not a quoted phrase at its very start
@@ -129,16 +161,25 @@ function findBracketGroups(quote: string, marks: EllipsisMark[]): BracketGroup[]
  * (the shells refuse such input before it gets here).
  */
 export function parseQuotation(quote: string): ParsedQuotation {
-  const body = quotationBody(quote);
-  const marks = findEllipsisMarks(quote).filter((m) => m.start >= body.start && m.end <= body.end);
-  const groups = findBracketGroups(quote, marks);
+  // The quoter's notes ("[sic]", "(emphasis mine)") are blanked out first (same length,
+  // so offsets hold): they are neither words of the quotation nor a change.
+  const editorialNotes = findEditorialNotes(quote);
+  let unnoted = quote;
+  if (editorialNotes.length > 0) {
+    const chars = quote.split('');
+    for (const note of editorialNotes) for (let k = note.start; k < note.end; k++) chars[k] = ' ';
+    unnoted = chars.join('');
+  }
+  const body = quotationBody(unnoted);
+  const marks = findEllipsisMarks(unnoted).filter((m) => m.start >= body.start && m.end <= body.end);
+  const groups = findBracketGroups(unnoted, marks);
 
   // In-word brackets are made invisible to the tokenizer (same length, so offsets hold):
   // "[t]he" is one word, "the", marked as altered by the quoter.
-  let masked = quote;
+  let masked = unnoted;
   const inWordGroups = groups.filter((g) => g.inWord);
   if (inWordGroups.length > 0) {
-    const chars = quote.split('');
+    const chars = unnoted.split('');
     for (const g of inWordGroups) {
       chars[g.start] = '\u200b';
       chars[g.end - 1] = '\u200b';
@@ -155,8 +196,6 @@ export function parseQuotation(quote: string): ParsedQuotation {
     const isEditorial = groups.some((g) => !g.inWord && g.start < start && end < g.end);
     editorial.push(isEditorial);
     bracketAltered.push(inWordGroups.some((g) => g.start < end && start < g.end));
-    // The quoter's own words never stand for source words, even when they look alike.
-    if (isEditorial) tokens.keys[t] = `[${tokens.keys[t]}]`;
   }
 
   const fragments: QuoteFragment[] = [];
@@ -172,8 +211,8 @@ export function parseQuotation(quote: string): ParsedQuotation {
     if (endToken > firstToken) {
       let start = pieceStart;
       let end = pieceEnd;
-      while (start < end && /\s/.test(quote[start]!)) start++;
-      while (end > start && /\s/.test(quote[end - 1]!)) end--;
+      while (start < end && /\s/.test(unnoted[start]!)) start++;
+      while (end > start && /\s/.test(unnoted[end - 1]!)) end--;
       fragments.push({ span: { start, end }, firstToken, endToken, markBefore, markAfter });
     } else if (fragments.length > 0 && markAfter) {
       // a piece with no words between two marks: the marks count as one cut
@@ -186,7 +225,7 @@ export function parseQuotation(quote: string): ParsedQuotation {
     markBefore = mark;
   }
   cut(body.end, null);
-  return { tokens, editorial, bracketAltered, marks, fragments, body };
+  return { tokens, editorial, bracketAltered, marks, fragments, body, editorialNotes };
 }
 
 /** Whether a span of the quotation (between fragments) holds an ellipsis mark. */

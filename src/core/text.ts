@@ -114,14 +114,40 @@ function joinedWordAt(text: string, i: number, cls: CharClass, table: Uint8Array
 }
 
 const NEEDS_NORMALISING = /[^a-z0-9]/;
-const DROPPED_IN_KEY = /[\u00ad\u200b-\u200d\u2060\ufeff\-\u2010\u2011\s]/g;
+// Superscript digits are note references ("proposal¹²"), never part of the word a reader sees.
+const DROPPED_IN_KEY = /[\u00ad\u200b-\u200d\u2060\ufeff\-\u2010\u2011\s\u00b9\u00b2\u00b3\u2070-\u2079]/g;
 const APOSTROPHES = /[\u2019\u02bc]/g;
 
-/** The matching key of a word's raw text: lower case, NFKC, one apostrophe, no hyphens or invisibles. */
+/**
+ * The matching key of a word's raw text: lower case, NFKC (so long s "ſ" is "s" and the
+ * presentation ligatures "ﬁ", "ﬂ" are their letters; "æ", a letter in its own right, stays),
+ * one apostrophe, no hyphens, invisibles or superscript note numbers, and Russian "ё" as "е"
+ * (printed either way for the same word).
+ */
 export function wordKey(raw: string): string {
   const lower = raw.toLowerCase();
   if (!NEEDS_NORMALISING.test(lower)) return lower;
-  return lower.replace(DROPPED_IN_KEY, '').replace(APOSTROPHES, "'").normalize('NFKC').toLowerCase();
+  return lower.replace(DROPPED_IN_KEY, '').replace(APOSTROPHES, "'").normalize('NFKC').toLowerCase().replace(/\u0451/g, '\u0435');
+}
+
+/**
+ * Is the word [start, end) a note reference glued to the word before it, as printed
+ * sources carry them: digits right after a letter's punctuation ("proposal.12 Members",
+ * "end,3") or in brackets ("proposal[12]")? Such numbers are no words of the text.
+ */
+function isNoteReference(text: string, start: number, end: number): boolean {
+  if (end - start > 3) return false;
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  const after = text[end];
+  const before = text[start - 1];
+  if (before === '[') {
+    return after === ']' && start >= 2 && /[\p{L}.,;:!?)\u201d\u2019"]/u.test(text[start - 2]!);
+  }
+  if (after !== undefined && !/[\s)\]]/.test(after)) return false;
+  return before !== undefined && /[.,;:!?)\u201d\u2019"]/.test(before) && start >= 2 && /\p{L}/u.test(text[start - 2]!);
 }
 
 const SEGMENT_CHUNK = 200;
@@ -189,6 +215,7 @@ export function tokenize(text: string): Tokens {
           break;
         }
       }
+      if (plain && isNoteReference(text, start, i)) continue;
       const key = plain && lowerKeepsOffsets ? lowered.slice(start, i) : wordKey(text.slice(start, i));
       push(start, i, key);
     } else if (cls === CharClass.Ideograph) {

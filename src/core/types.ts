@@ -51,8 +51,15 @@ export interface Segment {
   source?: Span;
   /** omission only: an ellipsis stands in the quotation where the text was cut */
   marked?: boolean;
-  /** insertion only: the inserted text stands in square brackets */
+  /**
+   * insertion and alteration: the quoter's change stands in square brackets (`[as the]`,
+   * `[their]` for `his`, `[T]he`): visible and legitimate, never a silent omission
+   */
   editorial?: boolean;
+  /** editorial alteration only: the brackets change nothing but letter case (`[T]he` for `the`); no count or verdict treats it as a change */
+  caseOnly?: boolean;
+  /** insertion only: quotation text that is not in the source at all (its fragment, or a piece of it, is not found) */
+  notFound?: boolean;
   /**
    * omission only: the left-out text is a page header, footer or page number standing on
    * lines of its own (OCR of printed pages); not counted as a silent omission
@@ -83,6 +90,8 @@ export type NoteCode =
   | 'spurious-ellipsis'
   /** words in the quotation with no counterpart in the source and no square brackets */
   | 'unbracketed-insertion'
+  /** words in the quotation that stand where other source words stand, without square brackets */
+  | 'unbracketed-alteration'
   /** a word whose capital was changed without brackets ("[t]he") */
   | 'unbracketed-case-change'
   /** a cut across a sentence boundary marked with three dots where four are due */
@@ -161,6 +170,14 @@ export interface Verdict {
   reasons: VerdictReason[];
 }
 
+export interface Nearest {
+  source: Span;
+  /** quotation words the passage holds, in order */
+  sharedWords: number;
+  /** the quotation's words (its own, without bracketed ones) */
+  quoteWords: number;
+}
+
 export interface Comparison {
   version: 1;
   found: boolean;
@@ -174,6 +191,13 @@ export interface Comparison {
   cues: Cue[];
   /** the ellipsis marks the engine found in the quotation (offsets in the quotation), so no surface parses it again */
   ellipses: Span[];
+  /** the quoter's notes about the quotation ("[sic]", "[emphasis added]", "(emphasis mine)"), offsets in the quotation: neither words of it nor a change */
+  editorialNotes?: Span[];
+  /**
+   * when nothing of the quotation is found: the source passage that comes nearest, with how
+   * many of the quotation's words it shares (in order); null when it shares none. Absent when found.
+   */
+  nearest?: Nearest | null;
   verdict: Verdict;
 }
 

@@ -1,80 +1,210 @@
 /**
  * The verdict: one judgement of a comparison, computed here once from its fragments,
  * segments, notes and cues, and shown as it is by every surface (docs/contract.md,
- * "The verdict"). `rating` is the gravest that applies, in the order of RATINGS.
+ * "The verdict"). `rating` is the gravest that applies, in the order of RATINGS:
+ *
+ *   not-found → partly-found → silent-omission → altered → meaning-at-risk →
+ *   marked-omission → verbatim
+ *
+ * A bracketed change (`[their]` for `his`, `[T]he`, `[as the]`) is the quoter's visible,
+ * legitimate edit: it is never a silent omission nor an unbracketed alteration, and a
+ * bracketed capital is no change at all. `meaning-at-risk` must not accuse a faithful
+ * quotation on a far-off word: a negation or contrast counts only in the words cut from
+ * a sentence the quotation keeps part of (or in a short cut), a turn only at the very
+ * next words, a frame only in the quotation's own sentence.
  *
  * Pure: no I/O. The summary is one plain sentence that quotes the words that matter.
  */
 import { clip } from './classify.js';
-import type { Comparison, Cue, Rating, Verdict, VerdictReason } from './types.js';
+import { negationsAndContrasts, reportingVerbBefore, sentenceEndAfter, sentenceStartBefore } from './cues.js';
+import type { Comparison, Cue, Rating, Segment, Verdict, VerdictReason } from './types.js';
 
 type Judged = Omit<Comparison, 'verdict'>;
 
-/** Cues that put a faithful or honestly cut quotation's meaning at risk. */
-const MEANING_CUES = new Set<Cue['code']>(['negation', 'contrast', 'turn-after', 'framing-before']);
+/** A cut this short is read whole: a negation or contrast anywhere in it counts. */
+const SHORT_CUT_WORDS = 12;
 
-export function judge(comparison: Judged, source: string): Verdict {
+/** Words the left-out start of a sentence can end with only inside a phrase: the quotation then begins mid-phrase. */
+const PHRASE_OPENER = /(?<![\p{L}])(?:of|the|a|an|than|whose|von|des|der|einer|eines)\s*$/iu;
+
+/** Openings of the next words that turn against the quotation (not mere emphasis such as "in fact"). */
+const TURNING = /^(?:but|yet|however|although|though|nevertheless|nonetheless|instead|on the other hand|of course|admittedly|that said|even so|and yet|aber|doch|jedoch|allerdings|trotzdem|dennoch|freilich|natürlich|andererseits|но|однако|хотя|впрочем|тем не менее|вс[её] же|конечно|зато|с другой стороны)$/iu;
+
+export function judge(comparison: Judged, source: string, quote = ''): Verdict {
   const { fragments, segments, stats } = comparison;
-  const missing = fragments.filter((f) => !f.found).length;
-  const reasonsFor = (predicate: (s: Judged['segments'][number]) => boolean, code: VerdictReason['code']): VerdictReason[] =>
-    segments.flatMap((s, index) => (predicate(s) ? [{ code, segment: index }] : []));
 
   if (!comparison.found) {
-    return verdict('not-found', 'Nothing of this quotation is in the source.', [{ code: 'fragment-not-found' }]);
+    const nearest = comparison.nearest;
+    const summary = nearest && nearest.sharedWords > 0
+      ? `Nothing in the source comes close; the nearest passage shares ${nearest.sharedWords} of ${nearest.quoteWords} words: “${clip(source.slice(nearest.source.start, nearest.source.end), 80)}”.`
+      : 'Nothing of this quotation is in the source.';
+    return verdict('not-found', summary, [{ code: 'fragment-not-found' }]);
   }
-  if (missing > 0) {
-    const reasons = reasonsFor((s) => s.kind === 'insertion' && s.fragment !== undefined && !fragments[s.fragment]!.found, 'fragment-not-found');
-    const what = missing === 1 ? 'One part' : `${missing} parts`;
-    return verdict('partly-found', `${what} of this quotation ${missing === 1 ? 'is' : 'are'} not in the source.`, reasons.length ? reasons : [{ code: 'fragment-not-found' }]);
+
+  const missing = fragments.map((f, index) => ({ f, index })).filter(({ f }) => !f.found);
+  if (missing.length > 0) {
+    const reasons = unique(missing.map(({ index }) => {
+      const segment = segments.findIndex((s) => s.kind === 'insertion' && s.fragment === index);
+      return { code: 'fragment-not-found' as const, ...(segment >= 0 ? { segment } : {}) };
+    }));
+    const texts = missing.map(({ f }) => `“${clip(quote.slice(f.quote.start, f.quote.end), 60)}”`);
+    const summary = missing.length === 1
+      ? `${texts[0]} is not in the source; the rest is.`
+      : `${missing.length} parts of this quotation are not in the source: ${texts.slice(0, 3).join('; ')}${missing.length > 3 ? '; …' : ''}.`;
+    return verdict('partly-found', summary, reasons);
   }
+
   if (stats.silentOmissions > 0) {
-    const reasons = reasonsFor((s) => s.kind === 'omission' && !s.marked && !s.pageFurniture, 'silent-omission');
-    const first = segments[reasons[0]?.segment ?? -1];
-    const words = first?.sourceText ? `: “${clip(first.sourceText, 60)}”` : '';
-    return verdict('silent-omission', `Words of the source are left out with no ellipsis where they were cut${words}.`, reasons);
+    const silent = indexesOf(segments, (s) => s.kind === 'omission' && !s.marked && !s.pageFurniture);
+    const first = segments[silent[0]!]!;
+    const more = silent.length > 1 ? ` (and in ${silent.length - 1} more place${silent.length > 2 ? 's' : ''})` : '';
+    const negation = negationsAndContrasts(first.sourceText ?? '', 0).find((w) => w.code === 'negation');
+    const including = negation ? `, a negation (“${negation.word}”) among them` : '';
+    return verdict('silent-omission',
+      `Words of the source are left out with no ellipsis where they were cut: “${clip(first.sourceText ?? '', 70)}”${including}${more}.`,
+      silent.map((segment) => ({ code: 'silent-omission', segment })));
   }
-  if (stats.alterations > 0 || stats.insertions > 0) {
-    const reasons = reasonsFor((s) => (s.kind === 'alteration' || s.kind === 'insertion') && !s.editorial, 'unbracketed-insertion');
-    return verdict('altered', 'Words are changed or added without square brackets.', reasons);
+
+  const unbracketed = indexesOf(segments, (s) => (s.kind === 'alteration' || s.kind === 'insertion') && !s.editorial && !s.notFound);
+  if (unbracketed.length > 0) {
+    const first = segments[unbracketed[0]!]!;
+    const more = unbracketed.length > 1 ? ` (and ${unbracketed.length - 1} more change${unbracketed.length > 2 ? 's' : ''})` : '';
+    const what = first.kind === 'alteration'
+      ? `“${clip(first.quoteText ?? '', 50)}” stands where the source has “${clip(first.sourceText ?? '', 50)}”`
+      : `“${clip(first.quoteText ?? '', 60)}” is added`;
+    return verdict('altered', `${what}, without square brackets${more}.`,
+      unbracketed.map((segment) => ({ code: segments[segment]!.kind === 'alteration' ? 'unbracketed-alteration' : 'unbracketed-insertion', segment })));
   }
-  const risky = comparison.cues
-    .map((cue, index) => ({ cue, index }))
-    .filter(({ cue }) => MEANING_CUES.has(cue.code) && (cue.code !== 'negation' && cue.code !== 'contrast' || isOmission(comparison, cue)));
-  if (risky.length > 0) {
-    const reasons = risky.map(({ cue }) => ({ code: cue.code, ...(cue.segment !== undefined ? { segment: cue.segment } : {}) }));
-    return verdict('meaning-at-risk', riskSummary(comparison, source, risky.map((r) => r.cue)), reasons);
+
+  const risks = meaningRisks(comparison, source);
+  const marked = stats.markedOmissions;
+  const cut = `Cut only where ${marked === 1 ? 'an ellipsis shows' : 'ellipses show'} it (${marked} cut${marked === 1 ? '' : 's'})`;
+  const edits = stats.editorialChanges;
+  const bracketed = edits === 0 ? '' : `, with ${edits} change${edits === 1 ? '' : 's'} in square brackets`;
+  if (risks.length > 0) {
+    return verdict('meaning-at-risk', `${marked > 0 ? cut : 'Word for word'}${bracketed}, but ${risks[0]!.says}`, unique(risks.map((r) => r.reason)));
   }
-  if (stats.markedOmissions > 0) {
-    const n = stats.markedOmissions;
-    return verdict('marked-omission', `Cut only where ${n === 1 ? 'an ellipsis shows' : 'ellipses show'} it (${n} cut${n === 1 ? '' : 's'}); nothing else changed.`, []);
-  }
-  return verdict('verbatim', 'Word for word as the source has it.', []);
+  if (marked > 0) return verdict('marked-omission', `${cut}${bracketed}; the words kept are the source’s own.`, []);
+  return verdict('verbatim', `Word for word as the source has it${bracketed}.`, []);
 }
 
 function verdict(rating: Rating, summary: string, reasons: VerdictReason[]): Verdict {
   return { rating, summary, reasons };
 }
 
-/** A negation or contrast cue counts only when it concerns words the quotation left out. */
-function isOmission(comparison: Judged, cue: Cue): boolean {
-  return cue.segment !== undefined && comparison.segments[cue.segment]?.kind === 'omission';
+function indexesOf(segments: Segment[], predicate: (s: Segment) => boolean): number[] {
+  return segments.flatMap((s, index) => (predicate(s) ? [index] : []));
 }
 
-function riskSummary(comparison: Judged, source: string, cues: Cue[]): string {
-  const opening = comparison.stats.markedOmissions > 0 ? 'Cut only where ellipses show it' : 'Word for word';
-  const turn = cues.find((c) => c.code === 'turn-after');
-  if (turn) return `${opening}, but the source goes straight on: “${clip(sentenceFrom(source, turn), 90)}”`;
-  const framing = cues.find((c) => c.code === 'framing-before');
-  if (framing) return `${opening}, but the words just before frame it as someone else’s: “${clip(sentenceFrom(source, framing), 90)}”`;
-  const cut = cues[0]!;
-  const segment = cut.segment !== undefined ? comparison.segments[cut.segment] : undefined;
-  return `${opening}, but the words left out hold a ${cut.code === 'negation' ? 'negation' : 'contrast'} (“${cut.trigger ?? ''}”): “${clip(segment?.sourceText ?? '', 90)}”`;
+function unique(reasons: VerdictReason[]): VerdictReason[] {
+  const seen = new Set<string>();
+  return reasons.filter((r) => {
+    const key = `${r.code}:${r.segment ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
-/** The words a cue points at, up to the end of their sentence (a bounded look). */
-function sentenceFrom(source: string, cue: Cue): string {
-  if (!cue.source) return cue.trigger ?? '';
-  const rest = source.slice(cue.source.start, cue.source.start + 400);
-  const end = rest.search(/[.!?…](?=\s|$)/u);
-  return (end >= 0 ? rest.slice(0, end + 1) : rest).trim();
+interface Risk {
+  reason: VerdictReason;
+  /** the rest of the summary sentence, after "…, but " */
+  says: string;
+}
+
+/**
+ * What puts a faithful or honestly cut quotation's meaning at risk, most telling first:
+ * words cut from a kept sentence that hold a negation or contrast, a bracketed change that
+ * drops a negation, the source turning right after, a frame just before, someone else's
+ * speech.
+ */
+function meaningRisks(comparison: Judged, source: string): Risk[] {
+  const { segments, cues, span } = comparison;
+  const risks: Risk[] = [];
+  const reasonOf = (cue: Cue): VerdictReason => ({ code: cue.code, ...(cue.segment !== undefined ? { segment: cue.segment } : {}) });
+
+  for (const cue of cues) {
+    if ((cue.code !== 'negation' && cue.code !== 'contrast') || cue.segment === undefined) continue;
+    const segment = segments[cue.segment];
+    if (!segment?.source) continue;
+    if (segment.kind === 'alteration') {
+      risks.push({ reason: reasonOf(cue), says: `the words in square brackets stand where the source has “${clip(segment.sourceText ?? '', 60)}”, a negation the quotation drops.` });
+      continue;
+    }
+    if (segment.kind !== 'omission') continue;
+    const word = cuttingWord(source, segment, cue.code);
+    if (!word) continue;
+    const what = cue.code === 'negation' ? 'a negation' : 'a qualification';
+    risks.push({ reason: reasonOf(cue), says: `the words cut hold ${what} (“${word}”): “${clip(segment.sourceText ?? '', 80)}”.` });
+  }
+
+  // The words cut at the quotation's own edges, from sentences it keeps part of.
+  if (span) {
+    const sentenceStart = sentenceStartBefore(source, span.start).start;
+    const leftOut = source.slice(sentenceStart, span.start);
+    const edgeCue = (side: 'before' | 'after') => cues.find((c) => c.code === 'mid-sentence-cut' && c.segment !== undefined
+      && segments[c.segment]?.kind === (side === 'before' ? 'context-before' : 'context-after'));
+    const before = edgeCue('before');
+    if (before && /\p{L}/u.test(leftOut)) {
+      const negation = negationsAndContrasts(leftOut, sentenceStart).find((w) => w.code === 'negation');
+      if (negation) {
+        risks.push({ reason: reasonOf(before), says: `the words left out before it in the same sentence hold a negation (“${negation.word}”): “${clip(leftOut, 80)}”.` });
+      } else if (PHRASE_OPENER.test(leftOut)) {
+        // "For the love of | money is the root of all evil": the quotation starts inside a phrase
+        risks.push({ reason: reasonOf(before), says: `it starts in the middle of a phrase; the source’s sentence begins “${clip(source.slice(sentenceStart, sentenceEndAfter(source, span.start).end), 90)}”` });
+      }
+    }
+    const after = edgeCue('after');
+    const sentenceEnd = sentenceEndAfter(source, span.end).end;
+    const rest = source.slice(span.end, sentenceEnd);
+    if (after && /\p{L}/u.test(rest)) {
+      const word = negationsAndContrasts(rest, span.end)[0];
+      if (word && !TURNING.test(word.word)) {
+        risks.push({ reason: reasonOf(after), says: `the rest of its sentence, left out, holds ${word.code === 'negation' ? 'a negation' : 'a qualification'} (“${word.word}”): “${clip(rest.replace(/^[\s,;:]+/u, ''), 80)}”` });
+      }
+    }
+  }
+
+  for (const cue of cues) {
+    if (cue.code === 'turn-after' && cue.source && TURNING.test((cue.trigger ?? '').replace(/\s+/g, ' '))) {
+      risks.push({ reason: reasonOf(cue), says: `the source goes straight on: “${clip(sentenceFrom(source, cue.source.start), 110)}”` });
+    }
+  }
+
+  if (span) {
+    const own = sentenceStartBefore(source, span.start).start;
+    for (const cue of cues) {
+      if (cue.code !== 'framing-before' || !cue.source || cue.source.start < own) continue;
+      risks.push({ reason: reasonOf(cue), says: `the words just before present it as someone else’s: “${clip(source.slice(own, span.start), 90)}”` });
+    }
+    const verb = cues.some((c) => c.code === 'speaker-change') ? reportingVerbBefore(source, span.start) : null;
+    if (verb) {
+      const cue = cues.find((c) => c.code === 'speaker-change')!;
+      const lead = source.slice(sentenceStartBefore(source, verb.span.start).start, span.start);
+      risks.push({ reason: reasonOf(cue), says: `in the source these are someone else’s words: “${clip(lead, 90)}”` });
+    }
+  }
+  return risks;
+}
+
+/**
+ * The negation or contrast word of a cut that bears on the words kept: in a short cut,
+ * any; in a long one, only in the part of a sentence the quotation keeps some of.
+ */
+function cuttingWord(source: string, omission: Segment, code: 'negation' | 'contrast'): string | null {
+  const { start, end } = omission.source!;
+  const words = negationsAndContrasts(source.slice(start, end), start).filter((w) => w.code === code);
+  if (words.length === 0) return null;
+  const cutWords = (omission.sourceText ?? '').split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+  if (cutWords <= SHORT_CUT_WORDS) return words[0]!.word;
+  // the cut's first sentence, when the cut starts inside it, and its last, when it ends inside it
+  const leftEnd = sentenceStartBefore(source, start).start < start ? sentenceEndAfter(source, start).end : start;
+  const rightStart = sentenceEndAfter(source, end).end > end && sentenceStartBefore(source, end).start < end ? sentenceStartBefore(source, end).start : end;
+  const near = words.find((w) => w.span.start < leftEnd || w.span.start >= rightStart);
+  return near ? near.word : null;
+}
+
+/** The words from `start` to the end of their sentence. */
+function sentenceFrom(source: string, start: number): string {
+  return source.slice(start, sentenceEndAfter(source, start).end).trim();
 }
