@@ -14,7 +14,8 @@ import { startApp, startBrowser, type RunningApp, type RunningBrowser } from './
 
 const FOUNDING = '/cases/service-stalin-resignation';
 const SOURCE = 'Before the vote, members talked. The committee said the plan was not good and that it should not proceed until it is revised. Several members spoke. Nobody objected. Then they went home.';
-const QUOTE = 'The committee said the plan was [very] good and that it should proceed. ... Nobody objected.';
+// "[indeed]" stands where the source has nothing (an editorial insertion); "not" is cut twice with no ellipsis
+const QUOTE = 'The committee said the plan was good [indeed] and that it should proceed. ... Nobody objected.';
 
 let app: RunningApp;
 

@@ -36,7 +36,8 @@ function compact(runs: Run[]): string {
 }
 
 const SOURCE = 'Before the vote, members talked. The committee said the plan was not good and that it should not proceed until it is revised. Several members spoke. Nobody objected. Then they went home. The end came later.';
-const QUOTE = 'The committee said the plan was [very] good and that it should proceed. ... Nobody objected.';
+// "[indeed]" stands where the source has nothing (an editorial insertion); "not" is cut twice with no ellipsis
+const QUOTE = 'The committee said the plan was good [indeed] and that it should proceed. ... Nobody objected.';
 
 describe('buildComparisonView', () => {
   const comparison = compare(QUOTE, SOURCE);
@@ -75,7 +76,7 @@ describe('buildComparisonView', () => {
 
   it('marks where the quotation inserts words in the source, bracketed or not', () => {
     const point = view.sourceRuns.find((r) => r.kind === 'insertion-point');
-    expect(point?.otherText).toContain('very');
+    expect(point?.otherText).toContain('indeed');
     expect(point?.editorial).toBe(true);
     const quote = 'The committee said the plan was not truly good';
     const bare = buildComparisonView(compare(quote, SOURCE), quote, SOURCE).sourceRuns.find((r) => r.kind === 'insertion-point');

@@ -16,7 +16,8 @@ import { csrfToken } from './helpers/csrf.js';
 
 const FOUNDING = 'service-stalin-resignation';
 const SOURCE = 'Before the vote, members talked. The committee said the plan was not good and that it should not proceed until it is revised. Several members spoke. Nobody objected. Then they went home.';
-const QUOTE = 'The committee said the plan was [very] good and that it should proceed. ... Nobody objected.';
+// "[indeed]" stands where the source has nothing (an editorial insertion); "not" is cut twice with no ellipsis
+const QUOTE = 'The committee said the plan was good [indeed] and that it should proceed. ... Nobody objected.';
 
 let dir: string;
 let store: CaseStore;
@@ -111,7 +112,7 @@ describe('POST /compare', () => {
     expect(html.match(/class="r-omit-silent"/g)?.length).toBe(2);
     expect(html).toMatch(/<del class="r-omit-marked"[^>]*>.*until it is revised/);
     expect(html).toMatch(/<span class="r-ellipsis linked-ellipsis" id="q\d+" data-link="s\d+"/);
-    expect(html).toMatch(/<ins class="r-ins-editorial"[^>]*>.*very/);
+    expect(html).toMatch(/<ins class="r-ins-editorial"[^>]*>.*indeed/);
     expect(html).toMatch(/<section class="summary tone-changed"[^>]*data-rating="silent-omission"/);
     expect(html).toContain('<strong class="rating-word">Silent omission</strong>');
     expect(html).toContain('2 silent omissions');
@@ -121,7 +122,7 @@ describe('POST /compare', () => {
     // the texts travel once, in one form; controls, save and export join it with their own buttons
     expect(html.match(/name="source" value=/g)?.length).toBe(1);
     expect(html).toMatch(/<form id="pair" method="post" action="\/compare" class="pair-form">/);
-    expect(html).toMatch(/<input type="hidden" name="quote" value="The committee said the plan was \[very\] good/);
+    expect(html).toMatch(/<input type="hidden" name="quote" value="The committee said the plan was good \[indeed\]/);
     expect(html).toMatch(/<button type="submit" form="pair" formaction="\/compare" formnovalidate>Apply<\/button>/);
     expect(html).toMatch(/<select id="control-context" name="context" form="pair">/);
     expect(html).toMatch(/<input id="save-title" name="title" form="pair" required/);
@@ -161,7 +162,7 @@ describe('POST /compare', () => {
   it('says which text is missing when the source is empty', async () => {
     const res = await postCompare({ quote: QUOTE, source: '' }, 400);
     expect(res.text).toContain('The source is empty.');
-    expect(res.text).toContain('[very] good and that it should proceed');
+    expect(res.text).toContain('good [indeed] and that it should proceed');
   });
 
   it('answers 413 with the limit when the quotation is too large, keeping the source', async () => {

@@ -167,7 +167,7 @@ function meaningRisks(comparison: Judged, source: string): Risk[] {
 
   for (const cue of cues) {
     if (cue.code === 'turn-after' && cue.source && TURNING.test((cue.trigger ?? '').replace(/\s+/g, ' '))) {
-      risks.push({ reason: reasonOf(cue), says: `the source goes straight on: “${clip(sentenceFrom(source, cue.source.start), 110)}”` });
+      risks.push({ reason: reasonOf(cue), says: `the source goes straight on: “${clip(sentenceFrom(source, cue.source.start), 160)}”` });
     }
   }
 
