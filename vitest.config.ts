@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // Says which Chromium the browser tests and PDF tests use (src/browser.ts).
+    globalSetup: ['tests/helpers/browser-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Browser tests start Chromium; two cores cannot run many at once.

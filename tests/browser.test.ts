@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /**
- * Browser journeys in real headless Chromium (Debian's /usr/bin/chromium) against the
+ * Browser journeys in real headless Chromium (whichever src/browser.ts resolves) against the
  * real app: the founding case's highlighted omissions and their counterparts, keyboard
  * navigation, linked highlighting, the connecting lines, stacking on a phone, dark mode,
  * and the page's CSP holding (no violation reported). Saves screenshots under

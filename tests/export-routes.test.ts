@@ -4,7 +4,6 @@ import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseStore } from '../src/cases/types.js';
-import { hasChromium } from '../src/export/pdf.js';
 import { exporters } from '../src/export/registry.js';
 import { safeFileStem } from '../src/web/routes/exports.js';
 import { createApp } from '../src/web/app.js';
@@ -109,7 +108,7 @@ describe('GET /cases/:slug/export', () => {
     expect(res.body.error).toBe('There is no case "no-such-case".');
   });
 
-  it.skipIf(!hasChromium())('prints a PDF of the HTML export', async () => {
+  it('prints a PDF of the HTML export', async () => {
     const res = await request(app).get(exportUrl('format=pdf')).buffer(true);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');

@@ -1,7 +1,8 @@
 /**
  * Browser-test plumbing: the real app on an ephemeral port with a real SQLite store in
- * a temp folder (built-in cases imported), and Debian's Chromium driven by
- * playwright-core with a fresh profile. Nothing here asserts; tests/browser.test.ts does.
+ * a temp folder (built-in cases imported), and the Chromium src/browser.ts resolves
+ * (CHROMIUM_PATH, the system's, or the bundled one) driven by playwright-core with a
+ * fresh profile. Nothing here asserts; tests/browser.test.ts does.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -9,13 +10,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { launchOptions, resolveBrowser } from '../../src/browser.js';
 import type { CaseStore } from '../../src/cases/types.js';
 import { openCaseStore } from '../../src/store/case-store.js';
 import { importBuiltInCases } from '../../src/store/import-built-in.js';
 import { createApp } from '../../src/web/app.js';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 export interface RunningApp {
   baseUrl: string;
@@ -50,7 +50,7 @@ export interface RunningBrowser {
   close(): Promise<void>;
 }
 
-export type BrowserOptions = Omit<NonNullable<Parameters<typeof chromium.launchPersistentContext>[1]>, 'executablePath' | 'args'>;
+export type BrowserOptions = Omit<NonNullable<Parameters<typeof chromium.launchPersistentContext>[1]>, 'executablePath' | 'args' | 'env'>;
 
 /**
  * Chromium with a fresh user-data folder (mkdtemp), removed on close. Playwright takes
@@ -61,8 +61,7 @@ export async function startBrowser(options: BrowserOptions = {}): Promise<Runnin
   const profile = mkdtempSync(path.join(os.tmpdir(), 'elision-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     ...options,
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
+    ...launchOptions(await resolveBrowser()),
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
