@@ -33,8 +33,9 @@ const STYLE = `
 :root { --ink: #1b1b1b; --muted: #565656; --rule: #c9c9c2; --match: #e8eef6; --silent: #a33600; --silent-bg: #fde0d2;
   --marked: #0a4f8a; --marked-bg: #dae8f5; --inserted: #00684a; --inserted-bg: #d3efe3; --bare: #8a2f68; --bare-bg: #f6dcec;
   --altered: #7d5200; --altered-bg: #fbebc0;
-  --serif: "Iowan Old Style", "Palatino Linotype", Palatino, "Book Antiqua", Georgia, "Noto Serif", "DejaVu Serif", serif;
-  --sans: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif; }
+  --serif: "Iowan Old Style", "Palatino Linotype", Palatino, "Book Antiqua", Georgia, "Noto Serif", "Noto Serif Variable", "DejaVu Serif",
+    "Noto Serif SC Variable", "Noto Serif TC Variable", "Noto Serif JP Variable", serif;
+  --sans: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", "Noto Serif Variable", "Noto Serif SC Variable", "Noto Serif TC Variable", "Noto Serif JP Variable", sans-serif; }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 72rem; padding: 1.5rem; color: var(--ink); background: #fdfdfb; font: 17px/1.6 var(--serif); }
 h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .5rem; }

@@ -23,6 +23,7 @@ import { authRouter } from './routes/auth.js';
 import { pagesRouter } from './routes/pages.js';
 import { exerciseRouter } from './routes/exercise.js';
 import { exportsRouter } from './routes/exports.js';
+import { fontsRouter } from './routes/fonts.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const viewsDir = path.join(root, 'views');
@@ -71,6 +72,7 @@ export function createApp(options: AppOptions): Express {
   app.use(securityHeaders());
   app.use(apiAndCompareLimit(options.rateLimitPerMinute ?? 0));
 
+  app.use(fontsRouter());
   app.use('/static', express.static(publicDir, { maxAge: '1h' }));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT }));
