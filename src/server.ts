@@ -4,7 +4,7 @@
  * database and exits 0.
  *
  * HOST, PORT, ELISION_DB, ELISION_RATE_LIMIT and ELISION_ADMIN_TOKEN as
- * ../shared/CONTRACT.md fixes them; also ELISION_TRUST_PROXY (express "trust proxy",
+ * docs/contract.md fixes them; also ELISION_TRUST_PROXY (express "trust proxy",
  * e.g. 1 behind one reverse proxy), ELISION_REQUEST_TIMEOUT_MS (default 30000),
  * ELISION_COMPARE_BUDGET_MS (how long one comparison of pasted text may run, default
  * 10000) and LOG_LEVEL (default info). Prints the real listening URL (PORT=0 picks a free port).

@@ -12,7 +12,7 @@ import { compare } from '../src/core/compare.js';
 import { loadBuiltInCases } from '../src/store/import-built-in.js';
 
 const CASES_DIR = path.resolve('data/cases');
-// A copy of ../shared/seed/, so the test runs in any clone of the project.
+// A copy of the founding document (the blog post "Stalin's Four Attempts at Resignation" and its comments), so the test runs in any clone of the project.
 const SEED = path.resolve('tests/fixtures/stalin-four-attempts-at-resignation.txt');
 const { cases, errors } = loadBuiltInCases(CASES_DIR);
 const bySlug = new Map(cases.map((c) => [c.slug, c.input]));

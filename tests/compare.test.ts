@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compare } from '../src/core/compare.js';
 import { compact, noteCodes } from './helpers/compact.js';
 
-// The founding document (a copy of ../shared/seed/, so the test runs in any clone).
+// The founding document, the blog post "Stalin's Four Attempts at Resignation" and its comments (a copy in the repository, so the test runs in any clone).
 const seed = readFileSync(new URL('./fixtures/stalin-four-attempts-at-resignation.txt', import.meta.url), 'utf8');
 
 /** The passage of the seed between two markers, inclusive of the start, exclusive of the end. */

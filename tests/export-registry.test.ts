@@ -4,7 +4,7 @@ import { compare } from '../src/core/compare.js';
 import { exportFormats, exporters, findExporter } from '../src/export/registry.js';
 import { caseInputOf, hostileInput, smallCase } from './helpers/export-fixtures.js';
 
-// The formats ../shared/CONTRACT.md fixes for GET /cases/:slug/export?format=F.
+// The formats docs/contract.md fixes for GET /cases/:slug/export?format=F.
 const CONTRACT_FORMATS = ['html', 'md', 'json', 'tei', 'jsonld', 'csv', 'claimreview', 'restored'];
 
 describe('export registry', () => {

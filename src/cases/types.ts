@@ -1,6 +1,6 @@
 /**
  * A case: one source with one or more quotations of it, as the store keeps it and as
- * the cases API and the JSON export give it (the shape in ../shared/CONTRACT.md:
+ * the cases API and the JSON export give it (the shape in docs/contract.md:
  * `{title, source: {text, citation}, quotations: [{text, quotedBy, note}], notes, tags}`).
  * All fields a user typed are plain text, except `notes` and `teacherNotes`, which are
  * Markdown rendered without raw HTML.

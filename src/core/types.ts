@@ -1,5 +1,5 @@
 /**
- * The comparison's shape: version 1 of the contract in ../shared/CONTRACT.md, plus
+ * The comparison's shape: version 1 of the contract in docs/contract.md, plus
  * the extra keys the contract welcomes (text copies, confidence, notes, cues).
  *
  * Every `Span` is a half-open range of UTF-16 code units (JavaScript string indices)

@@ -1,5 +1,5 @@
 /**
- * The JSON export: the comparison exactly as the contract (../shared/CONTRACT.md) gives
+ * The JSON export: the comparison exactly as the contract (docs/contract.md) gives
  * it, with fields added and none renamed or dropped — for a case, its metadata under
  * `case` (in the contract's case shape, plus its slug) and the source's citation as
  * CSL-JSON under `csl`, so it drops into Zotero. For a whole case, one comparison per

@@ -1,7 +1,7 @@
 /**
  * Every export format, registered once with its media type and file extension, so the
  * web routes, the download buttons and the CLI ask one table. Format names are the ones
- * ../shared/CONTRACT.md fixes for `GET /cases/:slug/export?format=F`.
+ * docs/contract.md fixes for `GET /cases/:slug/export?format=F`.
  *
  * Deliberately no PDF here: a PDF is the HTML export printed by a browser, which is I/O
  * (src/web/routes/exports.ts does it), not a pure Comparison → string function.

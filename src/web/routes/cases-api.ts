@@ -1,5 +1,5 @@
 /**
- * The cases JSON API (addresses fixed by ../shared/CONTRACT.md):
+ * The cases JSON API (addresses fixed by docs/contract.md):
  *
  *   GET    /api/cases?q=&tag=&author=   → 200 [{slug, title, ...}]
  *   GET    /api/cases/export            → 200 a JSON file of every case (attachment)

@@ -1,6 +1,6 @@
 /**
  * The export addresses: GET /cases/:slug/export?format=F&quotation=N (N 0-based, or
- * `all` for every quotation of the case in one file) as ../shared/CONTRACT.md fixes it,
+ * `all` for every quotation of the case in one file) as docs/contract.md fixes it,
  * and POST /compare/export for a pasted pair (form fields quote, source, format, and the
  * optional author, work, year, page, url, quotedBy, context). Every format comes from
  * the export registry; `format=pdf` prints the HTML export with headless Chromium.

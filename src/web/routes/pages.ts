@@ -2,7 +2,7 @@
  * The pages people read: the home page (what Elision does, the case library, the
  * compare form), the comparison of a pasted pair (POST /compare) and a case's page
  * (GET /cases/:slug: one comparison, or the debate view when the case has several
- * quotations). Addresses as ../shared/CONTRACT.md fixes them.
+ * quotations). Addresses as docs/contract.md fixes them.
  *
  * Deliberately not here: case editing and the /cases list (routes/cases), exports,
  * the exercise view, CSRF and rate limits (hardening middleware). Comparisons come
