@@ -14,7 +14,7 @@ import { launchOptions, resolveBrowser } from '../../src/browser.js';
 import type { CaseStore } from '../../src/cases/types.js';
 import { openCaseStore } from '../../src/store/case-store.js';
 import { importBuiltInCases } from '../../src/store/import-built-in.js';
-import { createApp } from '../../src/web/app.js';
+import { createApp, type AppOptions } from '../../src/web/app.js';
 
 
 export interface RunningApp {
@@ -23,12 +23,12 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** The real app on 127.0.0.1:0 with the built-in cases from data/cases/. */
-export async function startApp(): Promise<RunningApp> {
+/** The real app on 127.0.0.1:0 with the built-in cases from data/cases/; `options` as createApp takes them (e.g. an admin token). */
+export async function startApp(options: Omit<AppOptions, 'store'> = {}): Promise<RunningApp> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'elision-browser-'));
   const store = openCaseStore(path.join(dir, 'elision.db'));
   importBuiltInCases(store, path.resolve('data/cases'));
-  const app = createApp({ store });
+  const app = createApp({ ...options, store });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
