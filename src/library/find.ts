@@ -28,7 +28,23 @@ export const MAX_FIND_QUOTE_BYTES = 20 * 1024;
 /** Candidate passages asked of the index for each fragment. */
 const PER_FRAGMENT = 4;
 /** Sources the engine compares at most. */
-const MAX_COMPARED = 5;
+const MAX_COMPARED = 4;
+/** A source whose index score is below this share of the best one's is not worth the engine's time. */
+const WEAK_SCORE = 0.25;
+/**
+ * A quotation stands in a source only when at least this share of its words are
+ * reproduced there in runs of at least MIN_RUN words: the engine places a fragment
+ * fuzzily (as an alteration), and a patchwork of common word pairs is not a finding.
+ */
+export const MIN_SIMILARITY = 0.6;
+const MIN_RUN = 3;
+/**
+ * Below this share of a fragment's rarer word pairs, a passage cannot hold the fragment
+ * as MIN_SIMILARITY asks (runs of three words keep two pairs in three), so the engine
+ * is not run on it; when no passage reaches it, only the best one is compared, for the
+ * nearest passage.
+ */
+const MIN_COVERAGE = 0.3;
 /** Fragments searched at most: the longest, when a quotation has more. */
 const MAX_FRAGMENTS = 40;
 /** Characters of source around the candidate passages given to the engine, for its context. */
@@ -116,7 +132,15 @@ export async function findInLibrary(library: LibraryStore, quote: unknown): Prom
 
   const places: FoundPlace[] = [];
   const titles = new Map<number, { title: string; author?: string }>();
-  for (const { sourceId, windows } of chooseSources(candidates)) {
+  const ranked = chooseSources(candidates);
+  const bestScore = ranked[0]?.score ?? 0;
+  const promising = (windows: CandidatePassage[]) => windows.some((w) => w.coverage >= MIN_COVERAGE);
+  const anyPromising = ranked.some((r) => promising(r.windows));
+  for (const [index, { sourceId, windows, score, fragmentTop }] of ranked.entries()) {
+    if (anyPromising ? !promising(windows) : index > 0) continue;
+    if (!fragmentTop && score < bestScore * WEAK_SCORE) continue;
+    // once the quotation is found whole, weaker candidates cannot outrank it
+    if (!fragmentTop && score < bestScore * 0.6 && places.some((p) => p.found && p.similarity >= 0.95)) continue;
     const source = await library.get(sourceId);
     if (!source) continue;
     titles.set(sourceId, { title: source.title, ...(source.author ? { author: source.author } : {}) });
@@ -125,15 +149,18 @@ export async function findInLibrary(library: LibraryStore, quote: unknown): Prom
     const where = comparison.span ? whereAt(source.where, comparison.span.start) : undefined;
     if (where) comparison.where = where;
     const rating = comparison.verdict.rating;
-    const found = rating !== 'not-found' && rating !== 'partly-found';
+    const share = similarity(parsed.tokens.starts, parsed.editorial, comparison);
+    const found = rating !== 'not-found' && rating !== 'partly-found' && share >= MIN_SIMILARITY;
     const place: FoundPlace = {
       sourceId,
       title: source.title,
       ...(source.author ? { author: source.author } : {}),
       rating,
       found,
-      summary: `${RATING_LOOKS[rating].word} in ${label(source.title, source.author, where)}`,
-      similarity: similarity(parsed.tokens.starts, parsed.editorial, comparison),
+      summary: found || rating === 'partly-found' || rating === 'not-found'
+        ? `${RATING_LOOKS[rating].word} in ${label(source.title, source.author, where)}`
+        : `Only ${Math.round(share * 100)}% of its words in ${label(source.title, source.author, where)}`,
+      similarity: share,
       ...(where ? { where } : {}),
       comparison,
     };
@@ -176,7 +203,7 @@ export async function findInLibrary(library: LibraryStore, quote: unknown): Prom
 }
 
 /** The sources to compare: the best overall, and the best for each fragment (so a chimera's parts are all seen). */
-function chooseSources(candidates: CandidatePassage[]): Array<{ sourceId: number; windows: CandidatePassage[] }> {
+function chooseSources(candidates: CandidatePassage[]): Array<{ sourceId: number; windows: CandidatePassage[]; score: number; fragmentTop: boolean }> {
   const bySource = new Map<number, CandidatePassage[]>();
   for (const c of candidates) {
     const list = bySource.get(c.sourceId);
@@ -191,28 +218,36 @@ function chooseSources(candidates: CandidatePassage[]): Array<{ sourceId: number
   const ranked = [...bySource].map(([sourceId, windows]) => ({ sourceId, windows, score: scoreOf(windows) })).sort((a, b) => b.score - a.score);
   const chosen = new Set(ranked.slice(0, MAX_COMPARED).map((r) => r.sourceId));
   // the top source of every fragment too, for chimeras
-  const fragments = new Set(candidates.map((c) => c.fragment));
-  for (const f of fragments) {
+  const fragmentTops = new Set<number>();
+  for (const f of new Set(candidates.map((c) => c.fragment))) {
     const top = candidates.filter((c) => c.fragment === f).sort((a, b) => b.score - a.score)[0];
-    if (top && chosen.size < MAX_COMPARED * 2) chosen.add(top.sourceId);
+    if (top && fragmentTops.size < MAX_COMPARED) fragmentTops.add(top.sourceId);
   }
-  return ranked.filter((r) => chosen.has(r.sourceId));
+  return ranked
+    .filter((r) => chosen.has(r.sourceId) || fragmentTops.has(r.sourceId))
+    .map((r) => ({ ...r, fragmentTop: fragmentTops.has(r.sourceId) && !chosen.has(r.sourceId) }));
 }
 
-/** The stretch of a source the engine reads: the best cluster of candidate windows, with a margin. */
+/**
+ * The stretch of a source the engine reads: the best window of the best fragment,
+ * joined by the best window of each other fragment that stands near it, with a margin.
+ */
 function regionOf(windows: CandidatePassage[], text: string): Span {
-  const sorted = [...windows].sort((a, b) => a.start - b.start);
-  const clusters: Array<{ start: number; end: number; score: number }> = [];
-  for (const w of sorted) {
-    const last = clusters[clusters.length - 1];
-    if (last && w.start - last.end <= CLUSTER_GAP) {
-      last.end = Math.max(last.end, w.end);
-      last.score += w.score;
-    } else clusters.push({ start: w.start, end: w.end, score: w.score });
+  const bestOfFragment = new Map<number, CandidatePassage>();
+  for (const w of windows) {
+    const known = bestOfFragment.get(w.fragment);
+    if (!known || w.score > known.score) bestOfFragment.set(w.fragment, w);
   }
-  const best = clusters.sort((a, b) => b.score - a.score)[0]!;
-  let start = Math.max(0, best.start - REGION_MARGIN);
-  let end = Math.min(text.length, best.end + REGION_MARGIN);
+  const [first, ...others] = [...bestOfFragment.values()].sort((a, b) => b.score - a.score);
+  let { start, end } = first!;
+  for (const w of others) {
+    if (w.start - end <= CLUSTER_GAP && start - w.end <= CLUSTER_GAP) {
+      start = Math.min(start, w.start);
+      end = Math.max(end, w.end);
+    }
+  }
+  start = Math.max(0, start - REGION_MARGIN);
+  end = Math.min(text.length, end + REGION_MARGIN);
   // never cut a word in two at the region's edges
   while (start > 0 && !/\s/.test(text[start - 1]!)) start--;
   while (end < text.length && !/\s/.test(text[end]!)) end++;
@@ -241,17 +276,27 @@ function label(title: string, author: string | undefined, where: Where | undefin
   return [author, title, formatWhere(where)].filter((part) => part).join(', ');
 }
 
-/** Share of the quotation's words that stand in matches of this comparison. */
+/**
+ * Share of the quotation's words that this comparison reproduces in runs of at least
+ * MIN_RUN consecutive words (or the whole quotation, when shorter): its similarity.
+ */
 function similarity(starts: Int32Array, editorial: boolean[], comparison: Comparison): number {
   const matches = comparison.segments.filter((s) => s.kind === 'match' && s.quote).map((s) => s.quote!);
-  let total = 0;
+  const words = range(0, starts.length).filter((i) => !editorial[i]);
+  if (words.length === 0) return 0;
+  const matched = words.map((i) => matches.some((m) => m.start <= starts[i]! && starts[i]! < m.end));
   let covered = 0;
-  for (let i = 0; i < starts.length; i++) {
-    if (editorial[i]) continue;
-    total++;
-    if (matches.some((m) => m.start <= starts[i]! && starts[i]! < m.end)) covered++;
+  for (let i = 0; i < matched.length; ) {
+    if (!matched[i]) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < matched.length && matched[j]) j++;
+    if (j - i >= Math.min(MIN_RUN, words.length)) covered += j - i;
+    i = j;
   }
-  return total === 0 ? 0 : round(covered / total);
+  return round(covered / words.length);
 }
 
 /**

@@ -33,18 +33,20 @@ export const LIBRARY_SCHEMA = `
   CREATE TABLE library_sources (
     id INTEGER PRIMARY KEY,
     sha256 TEXT NOT NULL UNIQUE,
-    text TEXT NOT NULL,
     title TEXT NOT NULL,
     citation TEXT NOT NULL DEFAULT '{}',
     provenance TEXT NOT NULL DEFAULT '{}',
-    where_map TEXT NOT NULL DEFAULT '[]',
-    original BLOB,
     origin TEXT NOT NULL DEFAULT 'library',
     characters INTEGER NOT NULL,
     words INTEGER NOT NULL,
     search_key TEXT NOT NULL DEFAULT '',
     author_key TEXT NOT NULL DEFAULT '',
-    added_at TEXT NOT NULL
+    added_at TEXT NOT NULL,
+    -- the large columns last: SQLite reads a row's columns in order, through the
+    -- overflow pages of any large value before them, so lists and totals never touch these
+    where_map TEXT NOT NULL DEFAULT '[]',
+    text TEXT NOT NULL,
+    original BLOB
   );
 `;
 
