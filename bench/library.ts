@@ -1,8 +1,8 @@
 /**
  * The library benchmark: a library of LIBRARY_BENCH_SOURCES sources (default 1,000)
  * and LIBRARY_BENCH_CHARS characters (default 100 million) of generated text that does
- * not repeat (a seeded word-level Markov chain over the first 85 % of Moby-Dick, read at
- * run time from ../shared/corpus/), with real passages of the book's last 15 % (never
+ * not repeat (a seeded word-level Markov chain over the first 75 % of Moby-Dick, read at
+ * run time from ../shared/corpus/), with real passages of the book's last 25 % (never
  * seen by the chain) planted in known sources. It measures the index build (each
  * source added through the library's own add, one transaction each, as `library add`
  * does), the index's size against the texts', and find() for quotations of 10, 40 and
@@ -47,7 +47,7 @@ function seeded(seed: number): () => number {
 // The book as words with their punctuation (split at white space), in two parts.
 const book = readFileSync(corpusPath, 'utf8');
 const bookWords = book.split(/\s+/).filter((w) => w !== '');
-const trainEnd = Math.floor(bookWords.length * 0.85);
+const trainEnd = Math.floor(bookWords.length * 0.75);
 const training = bookWords.slice(0, trainEnd);
 const held = bookWords.slice(trainEnd);
 
@@ -90,7 +90,7 @@ const store = openCaseStore(dbFile);
 const library = store.library!;
 
 // Planted passages: 200 words of the held-out chapters, one in each of the first sources that get one.
-const PASSAGE_WORDS = 200;
+const PASSAGE_WORDS = 160;
 const kinds = ['verbatim', 'noisy', 'cut with ellipses', 'cut silently'] as const;
 const lengths = [10, 40, 120] as const;
 const plantsNeeded = kinds.length * lengths.length * PER_KIND;
@@ -108,7 +108,7 @@ for (let i = 0; i < SOURCES; i++) {
   let planted: string[] | undefined;
   if (i % plantEvery === 0 && plants.length < plantsNeeded && heldAt + PASSAGE_WORDS < held.length) {
     planted = held.slice(heldAt, heldAt + PASSAGE_WORDS);
-    heldAt += PASSAGE_WORDS + 37;
+    heldAt += PASSAGE_WORDS + 7;
     const at = text.indexOf('\n\n', Math.floor(text.length * random())) ;
     const cut = at < 0 ? text.length : at;
     text = `${text.slice(0, cut)}\n\n${planted.join(' ')}\n\n${text.slice(cut)}`;
@@ -216,7 +216,7 @@ const section = `<!-- bench:library -->
 
 Command: \`npm run bench\` (bench/library.ts${TOTAL_CHARS !== 100_000_000 || SOURCES !== 1000 ? `, LIBRARY_BENCH_CHARS=${TOTAL_CHARS}, LIBRARY_BENCH_SOURCES=${SOURCES}` : ''}). Machine: ${machine}. Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${os.loadavg()[0]!.toFixed(1)} at the end (the machine's 2 cores are shared).
 
-A library of ${SOURCES.toLocaleString('en')} sources and ${generatedChars.toLocaleString('en')} characters: text from a seeded first-order word-level Markov chain over the first 85 % of Moby-Dick (read at run time), no two sources alike, with ${plants.length} real passages of ${PASSAGE_WORDS} words from the book's last 15 % (which the chain never saw) planted in known sources. Each source is added as \`library add\` adds it: its own transaction (text, row, passages and index, \`synchronous=FULL\`). Quotations are taken from the planted passages: verbatim; noisy (first word upper-cased, curly quotes and dashes, a hyphen at a line break inside a word); cut with an ellipsis (two halves with a gap of a quarter of the length between them); cut silently (the same without the ellipsis); and fabricated (Markov text planted nowhere, which must come out "not in the library"). "Right answer": the planted source first and the quotation found (its rating not \`not-found\` or \`partly-found\`).
+A library of ${SOURCES.toLocaleString('en')} sources and ${generatedChars.toLocaleString('en')} characters: text from a seeded first-order word-level Markov chain over the first 75 % of Moby-Dick (read at run time), no two sources alike, with ${plants.length} real passages of ${PASSAGE_WORDS} words from the book's last 25 % (which the chain never saw) planted in known sources. Each source is added as \`library add\` adds it: its own transaction (text, row, passages and index, \`synchronous=FULL\`). Quotations are taken from the planted passages: verbatim; noisy (first word upper-cased, curly quotes and dashes, a hyphen at a line break inside a word); cut with an ellipsis (two halves with a gap of a quarter of the length between them); cut silently (the same without the ellipsis); and fabricated (Markov text planted nowhere, which must come out "not in the library"). "Right answer": the planted source first and the quotation found (its rating not \`not-found\` or \`partly-found\`).
 
 - Index build: ${buildRate.toFixed(2)} MB/s (${addSeconds.toFixed(0)} s for ${(generatedChars / 1e6).toFixed(0)} M characters, tokenizing, hashing the word pairs, writing the text and the FTS5 index).
 - Sizes: index ${(indexBytes / 1e6).toFixed(1)} MB (FTS5 data and passage table) against texts ${(textBytes / 1e6).toFixed(1)} MB as stored (${(rawTextBytes / 1e6).toFixed(1)} M characters): ${(indexBytes / Math.max(textBytes, 1) * 100).toFixed(0)} % of the texts.

@@ -39,6 +39,14 @@ const WEAK_SCORE = 0.25;
 export const MIN_SIMILARITY = 0.6;
 const MIN_RUN = 3;
 /**
+ * A quotation pieced together from phrases scattered over a page is not found there,
+ * whatever the engine calls each piece: at most this many silent cuts and unbracketed
+ * changes for every WORDS_PER_CHANGE words of the quotation (and at least two)...
+ */
+const WORDS_PER_CHANGE = 20;
+/** ...and its reproduced runs at least this long on average, unless it is one run. */
+const MIN_MEAN_RUN = 4;
+/**
  * Below this share of a fragment's rarer word pairs, a passage cannot hold the fragment
  * as MIN_SIMILARITY asks (runs of three words keep two pairs in three), so the engine
  * is not run on it; when no passage reaches it, only the best one is compared, for the
@@ -149,8 +157,11 @@ export async function findInLibrary(library: LibraryStore, quote: unknown): Prom
     const where = comparison.span ? whereAt(source.where, comparison.span.start) : undefined;
     if (where) comparison.where = where;
     const rating = comparison.verdict.rating;
-    const share = similarity(parsed.tokens.starts, parsed.editorial, comparison);
-    const found = rating !== 'not-found' && rating !== 'partly-found' && share >= MIN_SIMILARITY;
+    const { share, runs } = similarity(parsed.tokens.starts, parsed.editorial, comparison);
+    const words = parsed.tokens.count;
+    const changes = comparison.stats.silentOmissions + comparison.stats.alterations + comparison.stats.insertions;
+    const patchwork = changes > Math.max(2, words / WORDS_PER_CHANGE) || (runs > 1 && (share * words) / runs < MIN_MEAN_RUN);
+    const found = rating !== 'not-found' && rating !== 'partly-found' && share >= MIN_SIMILARITY && !patchwork;
     const place: FoundPlace = {
       sourceId,
       title: source.title,
@@ -280,12 +291,13 @@ function label(title: string, author: string | undefined, where: Where | undefin
  * Share of the quotation's words that this comparison reproduces in runs of at least
  * MIN_RUN consecutive words (or the whole quotation, when shorter): its similarity.
  */
-function similarity(starts: Int32Array, editorial: boolean[], comparison: Comparison): number {
+function similarity(starts: Int32Array, editorial: boolean[], comparison: Comparison): { share: number; runs: number } {
   const matches = comparison.segments.filter((s) => s.kind === 'match' && s.quote).map((s) => s.quote!);
   const words = range(0, starts.length).filter((i) => !editorial[i]);
-  if (words.length === 0) return 0;
+  if (words.length === 0) return { share: 0, runs: 0 };
   const matched = words.map((i) => matches.some((m) => m.start <= starts[i]! && starts[i]! < m.end));
   let covered = 0;
+  let runs = 0;
   for (let i = 0; i < matched.length; ) {
     if (!matched[i]) {
       i++;
@@ -293,10 +305,13 @@ function similarity(starts: Int32Array, editorial: boolean[], comparison: Compar
     }
     let j = i;
     while (j < matched.length && matched[j]) j++;
-    if (j - i >= Math.min(MIN_RUN, words.length)) covered += j - i;
+    if (j - i >= Math.min(MIN_RUN, words.length)) {
+      covered += j - i;
+      runs++;
+    }
     i = j;
   }
-  return round(covered / words.length);
+  return { share: round(covered / words.length), runs };
 }
 
 /**

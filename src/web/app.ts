@@ -24,6 +24,7 @@ import { pagesRouter } from './routes/pages.js';
 import { exerciseRouter } from './routes/exercise.js';
 import { exportsRouter } from './routes/exports.js';
 import { fontsRouter } from './routes/fonts.js';
+import { libraryRouter } from './routes/library.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const viewsDir = path.join(root, 'views');
@@ -96,6 +97,8 @@ export function createApp(options: AppOptions): Express {
   app.use(exportsRouter());
   // routes: exercise and teacher sheets
   app.use(exerciseRouter());
+  // routes: the library of sources and find
+  app.use(libraryRouter());
   // routes: pages (home, compare form, case pages)
   app.use(pagesRouter());
 

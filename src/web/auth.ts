@@ -51,6 +51,8 @@ export function changesCases(method: string, path: string): boolean {
   const normalisedPath = path.length > 1 ? path.replace(/\/+$/, '') : path;
   if (UNSAFE_METHODS.has(method)) {
     if (normalisedPath === '/api/cases' || normalisedPath.startsWith('/api/cases/')) return true;
+    // adding to the library of sources (src/web/routes/library.ts)
+    if (normalisedPath === '/library' || normalisedPath.startsWith('/library/')) return true;
     if (normalisedPath === '/cases' || normalisedPath.startsWith('/cases/')) {
       return !/^\/cases\/[^/]+\/exercise(\/|$)/.test(normalisedPath);
     }

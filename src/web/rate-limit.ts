@@ -35,6 +35,8 @@ export function parseRateLimit(value: string | undefined): number {
 function isLimited(req: Request): boolean {
   if (req.path.startsWith('/api/')) return true;
   if (req.method === 'POST' && (req.path === '/compare' || req.path.startsWith('/compare/'))) return true;
+  // the library: searching it runs the engine, adding to it writes
+  if (req.method === 'POST' && (req.path === '/find' || req.path === '/library')) return true;
   return req.path.endsWith('/export') && req.query.format === 'pdf';
 }
 

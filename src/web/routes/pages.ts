@@ -17,6 +17,7 @@ import { checkComparePair } from '../../limits.js';
 import { closeBidiControls } from '../../bidi.js';
 import { UserError } from '../../errors.js';
 import { ComparisonCache } from '../comparison-cache.js';
+import { renderFind } from './library.js';
 import { comparePoolOf } from '../compare-pool.js';
 import { formatChicago } from '../../export/citation.js';
 import { buildComparisonView, buildDebateView, type SourceMode } from '../comparison-view.js';
@@ -85,6 +86,8 @@ export function pagesRouter(): Router {
   router.post('/compare', async (req, res) => {
     const form = readForm(req.body);
     const controls = readControls(req.body);
+    // no source given: search the library for it (src/web/routes/library.ts)
+    if (form.source.trim() === '' && form.quote.trim() !== '' && storeOf(req).library && !hasImportedSource(req)) return renderFind(req, res, form.quote);
     let comparison;
     try {
       checkComparePair(form.quote, form.source);
@@ -204,6 +207,12 @@ function libraryEntries(store: CaseStore, cache: ComparisonCache): { entries: Li
 
 // ---------------------------------------------------------------------------------
 // Reading requests
+
+/** Whether the compare form brings its source as a file or an address instead of the text box. */
+function hasImportedSource(req: Request): boolean {
+  const body = req.body as Record<string, unknown> | undefined;
+  return Boolean((req as Request & { file?: unknown }).file) || (typeof body?.sourceUrl === 'string' && body.sourceUrl.trim() !== '');
+}
 
 function storeOf(req: Request): CaseStore {
   return req.app.locals.store as CaseStore;
