@@ -159,9 +159,10 @@ describe('POST /compare', () => {
     expect(res.text).toMatch(/role="alert"/);
   });
 
-  it('says which text is missing when the source is empty', async () => {
-    const res = await postCompare({ quote: QUOTE, source: '' }, 400);
-    expect(res.text).toContain('The source is empty.');
+  it('searches the library when the source is empty, keeping the quotation in its form', async () => {
+    const res = await postCompare({ quote: QUOTE, source: '' }, 200);
+    expect(res.text).toContain('Find the source');
+    expect(res.text).toMatch(/Searched [\d,]+ sources?, [\d,]+ characters\./);
     expect(res.text).toContain('good [indeed] and that it should proceed');
   });
 

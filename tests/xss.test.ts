@@ -201,9 +201,13 @@ describe('every page with a hostile case', () => {
   });
 
   it('renders a refused pasted pair (kept in the form) inert', async () => {
-    const res = await request(app).post('/compare').type('form').send({ quote: PAYLOADS.markup.join(' '), source: '' });
+    // a source shorter than the quotation is refused (an empty one searches the library)
+    const res = await request(app).post('/compare').type('form').send({ quote: PAYLOADS.markup.join(' '), source: 'x' });
     expect(res.status).toBe(400);
     expectInertHtml(res.text, 'POST /compare refused');
+    const found = await request(app).post('/compare').type('form').send({ quote: PAYLOADS.markup.join(' '), source: '' });
+    expect(found.status).toBeLessThan(500);
+    expectInertHtml(found.text, 'POST /compare searching the library');
   });
 });
 

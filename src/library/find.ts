@@ -28,7 +28,7 @@ export const MAX_FIND_QUOTE_BYTES = 20 * 1024;
 /** Candidate passages asked of the index for each fragment. */
 const PER_FRAGMENT = 4;
 /** Sources the engine compares at most. */
-const MAX_COMPARED = 4;
+const MAX_COMPARED = 3;
 /** A source whose index score is below this share of the best one's is not worth the engine's time. */
 const WEAK_SCORE = 0.25;
 /**
@@ -148,7 +148,7 @@ export async function findInLibrary(library: LibraryStore, quote: unknown): Prom
     if (anyPromising ? !promising(windows) : index > 0) continue;
     if (!fragmentTop && score < bestScore * WEAK_SCORE) continue;
     // once the quotation is found whole, weaker candidates cannot outrank it
-    if (!fragmentTop && score < bestScore * 0.6 && places.some((p) => p.found && p.similarity >= 0.95)) continue;
+    if (!fragmentTop && score < bestScore * 0.8 && places.some((p) => p.found && p.similarity >= 0.95)) continue;
     const source = await library.get(sourceId);
     if (!source) continue;
     titles.set(sourceId, { title: source.title, ...(source.author ? { author: source.author } : {}) });
