@@ -25,6 +25,8 @@ import { exerciseRouter } from './routes/exercise.js';
 import { exportsRouter } from './routes/exports.js';
 import { fontsRouter } from './routes/fonts.js';
 import { libraryRouter } from './routes/library.js';
+import { sourcesRouter } from './routes/sources.js';
+import { createSourceImporter, type SourceImporter } from '../import/importer.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const viewsDir = path.join(root, 'views');
@@ -54,6 +56,8 @@ export interface AppOptions {
   caseCompareBudgetMs?: number;
   /** keep rendered pages without forms for a few seconds (src/web/page-cache.ts); src/server.ts turns it on */
   pageCache?: boolean;
+  /** imports files and addresses (default: the shared import worker, fetch rules from ELISION_FETCH_*) */
+  sourceImporter?: SourceImporter;
 }
 
 /** Largest request body: a 10 MB source plus its quotation and form fields. */
@@ -90,6 +94,8 @@ export function createApp(options: AppOptions): Express {
     res.json({ ok: true });
   });
   app.use(apiCompareRouter());
+  // routes: importing sources from files and addresses
+  app.use(sourcesRouter(options.sourceImporter ?? createSourceImporter()));
   // routes: cases API and case management (before the pages, so /cases/new wins over /cases/:slug)
   app.use(casesApiRouter());
   app.use(caseAdminRouter());

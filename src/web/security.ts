@@ -160,9 +160,16 @@ export function csrfProtection(options: CsrfOptions = {}): RequestHandler {
   };
 }
 
+/**
+ * API addresses that take a file upload (multipart) and change nothing: they read the
+ * file and answer its text, so a cross-site form gains nothing from them.
+ */
+const READ_ONLY_UPLOADS = new Set(['/api/sources', '/api/quoting-page']);
+
 function needsToken(req: Request): boolean {
   // Only POST can come from a cross-site form; PUT, PATCH and DELETE need a preflight.
   if (req.method !== 'POST') return false;
+  if (READ_ONLY_UPLOADS.has(req.path) && req.is('multipart/form-data')) return false;
   if (req.is('application/json')) return false;
   if (req.headers.authorization) return false;
   return true;
