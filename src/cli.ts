@@ -6,20 +6,29 @@
  * Prints one comparison on standard output and exits 0, found or not. Bad input prints
  * one line on standard error and exits 2, with nothing on standard output.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compare } from './core/compare.js';
 import type { Comparison, CompareOptions, Segment } from './core/types.js';
+import type { Citation } from './cases/types.js';
 import { UserError } from './errors.js';
 import { exportFormats, findExporter } from './export/registry.js';
 import { checkComparePair } from './limits.js';
 import { isLibraryCommand, processIo, runLibraryCommand } from './cli/library.js';
 import { countsLine, presentVerdict } from './present/index.js';
+import { fetchSource } from './import/fetch-source.js';
+import { fetchOptionsFromEnv } from './import/importer.js';
+import { importSource } from './import/index.js';
+import type { ImportedSource } from './import/types.js';
+import { citationAt, formatWhere, withWhere } from './import/where.js';
 
-const USAGE = `Usage: elision compare QUOTE_FILE SOURCE_FILE [options]
+const USAGE = `Usage: elision compare QUOTE_FILE SOURCE [options]
 
 Compares a quotation (as printed, with its ellipses and [brackets]) with its source.
-Either file may be "-" for standard input.
+Either file may be "-" for standard input. SOURCE may be a .txt, .html, .pdf, .docx,
+.epub or TEI .xml file, or an http(s) address (fetched under the address rules; set
+ELISION_FETCH_ALLOW_PRIVATE=1 to allow private addresses).
 
 Options:
   --format F          text (default), json (the comparison contract), or an export:
@@ -66,21 +75,70 @@ export interface CliResult {
   exitCode: number;
 }
 
-/** Runs the CLI on arguments; returns what it would print (so tests need no process). */
-export function runCli(argv: string[], isTty = false): CliResult {
+const OPTIONS = {
+  format: { type: 'string', default: 'text' },
+  context: { type: 'string' },
+  'context-words': { type: 'string' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** A source that needs an importer: an address, or a file other than UTF-8 plain text. */
+export function sourceNeedsImport(sourceFile: string): boolean {
+  if (sourceFile === '-') return false;
+  if (/^https?:\/\//i.test(sourceFile)) return true;
+  if (/\.(html?|xhtml|pdf|docx|epub|xml|tei)$/i.test(sourceFile)) return true;
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', default: 'text' },
-        context: { type: 'string' },
-        'context-words': { type: 'string' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(sourceFile));
+    return false;
+  } catch {
+    // unreadable files are reported by runCli; text in another encoding goes to the importer
+    return existsSync(sourceFile) && !statSync(sourceFile).isDirectory();
+  }
+}
+
+/** Imports a source file or address for the CLI (in this process: the CLI runs one comparison). */
+export async function importForCli(sourceFile: string, env: NodeJS.ProcessEnv = process.env): Promise<ImportedSource> {
+  if (/^https?:\/\//i.test(sourceFile)) {
+    const fetched = await fetchSource(sourceFile, fetchOptionsFromEnv(env));
+    return importSource({ bytes: fetched.bytes, url: fetched.url, ...(fetched.mediaType ? { mediaType: fetched.mediaType } : {}) });
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(sourceFile);
+  } catch {
+    throw new UserError(`Cannot read the source file ${JSON.stringify(sourceFile)}.`);
+  }
+  return importSource({ bytes: new Uint8Array(bytes), fileName: path.basename(sourceFile) });
+}
+
+/**
+ * The CLI with imported sources: a source that is an address or a file of another
+ * format is imported first, then compared like a pasted one; its page, chapter or
+ * heading is reported.
+ */
+export async function runCliAsync(argv: string[], isTty = false): Promise<CliResult> {
+  let sourceFile: string | undefined;
+  try {
+    const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+    sourceFile = positionals[0] === 'compare' && positionals.length === 3 ? positionals[2] : undefined;
+  } catch {
+    sourceFile = undefined; // runCli reports the bad arguments
+  }
+  if (sourceFile === undefined || !sourceNeedsImport(sourceFile)) return runCli(argv, isTty);
+  try {
+    return runCli(argv, isTty, await importForCli(sourceFile));
+  } catch (err) {
+    if (err instanceof UserError) return { stdout: '', stderr: `elision: ${err.message.replace(/\s+/g, ' ')}\n`, exitCode: err.exitCode };
+    return { stdout: '', stderr: `elision: Internal error: ${(err as Error)?.message ?? String(err)}\n`, exitCode: 1 };
+  }
+}
+
+/** Runs the CLI on arguments; returns what it would print (so tests need no process). `imported`: the source, already imported. */
+export function runCli(argv: string[], isTty = false, imported?: ImportedSource): CliResult {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
     if (values.help) return { stdout: `${usage()}\n`, stderr: '', exitCode: 0 };
     const [command, quoteFile, sourceFile, ...extra] = positionals;
     if (command !== 'compare') {
@@ -100,17 +158,19 @@ export function runCli(argv: string[], isTty = false): CliResult {
     if (contextWords !== undefined) options.contextWords = contextWords;
 
     const quote = readText(quoteFile, 'quotation');
-    const source = readText(sourceFile, 'source');
+    const source = imported ? imported.text : readText(sourceFile, 'source');
     checkComparePair(quote, source);
-    const comparison = compare(quote, source, options);
+    const comparison = withWhere(compare(quote, source, options), imported?.where);
 
     let output: string;
     if (format === 'json') output = `${JSON.stringify(comparison, null, 2)}\n`;
     else if (format === 'text') {
       const color = values['no-color'] ? false : values.color ?? isTty;
       output = formatText(comparison, quote, source, color);
+      if (imported) output += describeImported(imported, comparison.where);
     } else {
-      const rendered = findExporter(format)!.render({ comparison, quote, source });
+      const citation = citationAt(imported ? citationFromProvenance(imported) : undefined, comparison.where);
+      const rendered = findExporter(format)!.render({ comparison, quote, source, ...(citation ? { citation } : {}) });
       output = rendered.endsWith('\n') ? rendered : `${rendered}\n`;
     }
     return { stdout: output, stderr: '', exitCode: 0 };
@@ -122,6 +182,29 @@ export function runCli(argv: string[], isTty = false): CliResult {
         : `Internal error: ${(err as Error)?.message ?? String(err)}`;
     return { stdout: '', stderr: `elision: ${message.replace(/\s+/g, ' ')}\n`, exitCode: err instanceof UserError || (err as NodeJS.ErrnoException)?.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1 };
   }
+}
+
+/** What the importer kept, under the text format's findings. */
+function describeImported(imported: ImportedSource, where: Comparison['where']): string {
+  const p = imported.provenance;
+  const at = formatWhere(where);
+  const lines = [
+    '',
+    `Source: ${p.url ?? p.file ?? 'standard input'}${at ? `, ${at}` : ''}`,
+    `  ${p.mediaType}, ${p.bytes} bytes, sha256 ${p.sha256}, read by ${p.extractedBy}${p.encoding ? ` (${p.encoding})` : ''}${p.gutenberg ? '; Project Gutenberg licence set aside' : ''}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** A citation from what an imported file says of itself (title, author, address). */
+function citationFromProvenance(imported: ImportedSource): Citation | undefined {
+  const p = imported.provenance;
+  const citation: Citation = {
+    ...(p.author ? { author: p.author } : {}),
+    ...(p.title ? { work: p.title } : {}),
+    ...(p.url ? { url: p.url } : {}),
+  };
+  return Object.keys(citation).length > 0 ? citation : undefined;
 }
 
 const STYLES = {
@@ -177,7 +260,7 @@ const runDirectly = Boolean(process.argv[1]) && import.meta.url === new URL(`fil
 // library and find (src/cli/library.ts) are asynchronous and print progress as they go
 if (runDirectly && isLibraryCommand(process.argv[2])) process.exitCode = await runLibraryCommand(process.argv.slice(2), processIo());
 else if (runDirectly) {
-  const result = runCli(process.argv.slice(2), Boolean(process.stdout.isTTY));
+  const result = await runCliAsync(process.argv.slice(2), Boolean(process.stdout.isTTY));
   if (result.stdout) process.stdout.write(result.stdout);
   if (result.stderr) process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;

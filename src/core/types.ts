@@ -199,6 +199,20 @@ export interface Comparison {
    */
   nearest?: Nearest | null;
   verdict: Verdict;
+  /**
+   * where the span's start stands in an imported source: its page (PDF), chapter (EPUB)
+   * or heading (HTML, TEI, DOCX); never computed by the engine, added by the shells
+   * from the source's map when the source was imported
+   */
+  where?: SourceLocation;
+}
+
+/** A place in an imported source, as a citation names it. */
+export interface SourceLocation {
+  /** the printed page label when the PDF has one, else the page's number */
+  page?: number | string;
+  chapter?: string;
+  heading?: string;
 }
 
 export interface CompareOptions {

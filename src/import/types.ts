@@ -7,6 +7,8 @@
  * and the store that keeps imported sources beside their cases.
  */
 
+import type { SourceLocation } from '../core/types.js';
+
 /** What `importSource` is given: the original bytes and whatever is known about them. */
 export interface SourceInput {
   bytes: Uint8Array;
@@ -54,7 +56,7 @@ export interface SourceProvenance {
  * every Span counts) until the next entry's start, the text stands on this page, in this
  * chapter or under this heading. Entries are sorted by `start`.
  */
-export interface WhereEntry {
+export interface WhereEntry extends SourceLocation {
   start: number;
   /** PDF: the printed page label when the PDF has page labels ("xiv", "74"), else the page's number */
   page?: number | string;
@@ -65,7 +67,7 @@ export interface WhereEntry {
 }
 
 /** What a comparison's JSON carries for its span's start: `{"page": 74}`, `{"chapter": "The Street"}`, `{"heading": "…"}`. */
-export type Where = Omit<WhereEntry, 'start'>;
+export type Where = SourceLocation;
 
 export interface ImportedSource {
   /** the text as Elision compares it: paragraphs separated by a blank line */

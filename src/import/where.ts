@@ -3,6 +3,8 @@
  * entry of its `where` map that covers it. Pure, so every surface (API, page, citation,
  * exports) can ask it of a comparison's span.
  */
+import type { Citation } from '../cases/types.js';
+import type { Comparison } from '../core/types.js';
 import type { Where, WhereEntry } from './types.js';
 
 /** The entry covering `offset` (the last one starting at or before it), without its `start`; undefined when none does. */
@@ -32,4 +34,22 @@ export function formatWhere(where: Where | undefined): string | undefined {
   if (where.chapter !== undefined) return /^(chapter|ch\.|book|part|letter)\b/i.test(where.chapter) ? where.chapter : `ch. “${where.chapter}”`;
   if (where.heading !== undefined) return `§ “${where.heading}”`;
   return undefined;
+}
+
+/** The comparison with `where` set for its span's start, when the source has a map and the quotation was found. */
+export function withWhere<C extends Comparison>(comparison: C, map: readonly WhereEntry[] | undefined): C {
+  if (!comparison.span || !map || map.length === 0) return comparison;
+  const where = whereAt(map, comparison.span.start);
+  return where ? { ...comparison, where } : comparison;
+}
+
+/**
+ * The citation with the page (or chapter, or heading) the quotation stands at, when it
+ * names none itself: so every citation and export says "p. 74" without asking the user.
+ */
+export function citationAt(citation: Citation | undefined, where: Where | undefined): Citation | undefined {
+  // Chicago notes print a page as its bare number ("74"); chapters and headings keep their words
+  const at = where?.page !== undefined ? String(where.page) : formatWhere(where);
+  if (!at || citation?.page) return citation;
+  return { ...(citation ?? {}), page: at };
 }

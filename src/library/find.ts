@@ -155,7 +155,8 @@ export async function findInLibrary(library: LibraryStore, quote: unknown): Prom
     const region = regionOf(windows, source.text);
     const comparison = shiftComparison(compare(quote, source.text.slice(region.start, region.end)), region.start);
     const where = comparison.span ? whereAt(source.where, comparison.span.start) : undefined;
-    if (where) comparison.where = where;
+    // the map's entries hold page, chapter or heading (src/import/types.ts)
+    if (where) comparison.where = where as Comparison['where'];
     const rating = comparison.verdict.rating;
     const { share, runs } = similarity(parsed.tokens.starts, parsed.editorial, comparison);
     const words = parsed.tokens.count;
