@@ -6,14 +6,13 @@
  */
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { strToU8, zipSync } from 'fflate';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImportPool } from '../src/import/import-pool.js';
 import { createSourceImporter } from '../src/import/importer.js';
 import { createApp } from '../src/web/app.js';
 import { memoryStore } from './helpers/memory-store.js';
-import { asParagraphs, caseTexts, epubFile, htmlPage } from './helpers/source-fixtures.js';
+import { asParagraphs, caseTexts, epubFile, htmlPage, zipBomb } from './helpers/source-fixtures.js';
 
 const service = caseTexts('service-stalin-resignation');
 const darwin = caseTexts('darwin-eye');
@@ -93,7 +92,7 @@ describe('POST /api/sources', () => {
     const missing = await request(app).post('/api/sources').send({ url: `${base}/gone` });
     expect(missing.status).toBe(502);
 
-    const bomb = zipSync({ mimetype: strToU8('application/epub+zip'), 'OEBPS/a.xhtml': new Uint8Array(65 * 1024 * 1024) }, { level: 1 });
+    const bomb = zipBomb('OEBPS/a.xhtml', 65 * 1024 * 1024, { mimetype: 'application/epub+zip' });
     const refusedBomb = await request(app).post('/api/sources').attach('file', Buffer.from(bomb), 'bomb.epub');
     expect(refusedBomb.status).toBe(422);
     expect(refusedBomb.body.error).toMatch(/zip bomb/);

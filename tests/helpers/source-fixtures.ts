@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { chromium } from 'playwright-core';
 
@@ -170,4 +171,54 @@ export async function printPdf(pages: string[], options: { title?: string } = {}
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * A real zip bomb, made fast: `size` zero bytes deflated by node's zlib into one entry
+ * (with honest headers) beside the given small entries. fflate would take seconds to
+ * deflate 65 MB; zlib takes a fraction of one.
+ */
+export function zipBomb(bombName: string, size: number, small: Record<string, string> = {}): Uint8Array {
+  const entries: Array<{ name: string; data: Buffer; method: number; crc: number; size: number }> = [];
+  for (const [name, text] of Object.entries(small)) {
+    const data = Buffer.from(text);
+    entries.push({ name, data, method: 0, crc: zlib.crc32(data), size: data.length });
+  }
+  const zeros = Buffer.alloc(size);
+  entries.push({ name: bombName, data: zlib.deflateRawSync(zeros, { level: 9 }), method: 8, crc: zlib.crc32(zeros), size });
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const name = Buffer.from(entry.name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(entry.method, 8);
+    local.writeUInt32LE(entry.crc, 14);
+    local.writeUInt32LE(entry.data.length, 18);
+    local.writeUInt32LE(entry.size, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(entry.method, 10);
+    central.writeUInt32LE(entry.crc, 16);
+    central.writeUInt32LE(entry.data.length, 20);
+    central.writeUInt32LE(entry.size, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, entry.data);
+    centrals.push(central, name);
+    offset += local.length + name.length + entry.data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return new Uint8Array(Buffer.concat([...locals, directory, end]));
 }
