@@ -19,7 +19,6 @@ import { isLibraryCommand, processIo, runLibraryCommand } from './cli/library.js
 import { countsLine, presentVerdict } from './present/index.js';
 import { fetchSource } from './import/fetch-source.js';
 import { fetchOptionsFromEnv } from './import/importer.js';
-import { importSource } from './import/index.js';
 import type { ImportedSource } from './import/types.js';
 import { citationAt, formatWhere, withWhere } from './import/where.js';
 
@@ -100,6 +99,8 @@ export function sourceNeedsImport(sourceFile: string): boolean {
 
 /** Imports a source file or address for the CLI (in this process: the CLI runs one comparison). */
 export async function importForCli(sourceFile: string, env: NodeJS.ProcessEnv = process.env): Promise<ImportedSource> {
+  // loaded only when a source needs it: plain text comparisons start as fast as before
+  const { importSource } = await import('./import/index.js');
   if (/^https?:\/\//i.test(sourceFile)) {
     const fetched = await fetchSource(sourceFile, fetchOptionsFromEnv(env));
     return importSource({ bytes: fetched.bytes, url: fetched.url, ...(fetched.mediaType ? { mediaType: fetched.mediaType } : {}) });

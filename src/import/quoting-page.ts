@@ -82,15 +82,14 @@ export function findQuotedPassages(bytes: Uint8Array, mediaType: string | undefi
   const { html } = decodeHtml(bytes, charset?.toLowerCase());
   const { document } = parseHTML(html);
   const pageTitle = (document.querySelector('title')?.textContent ?? '').replace(/\s+/g, ' ').trim();
+  // Readability's title (without the site's name); not its content, which may turn a
+  // short post's blockquote into a plain block and drop the sentence that introduces it
   const article = new Readability(parseHTML(html).document as unknown as Document, { charThreshold: 200 }).parse();
-  let root: Element;
-  if (article?.content) root = parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body as unknown as Element;
-  else {
-    root = document.body as unknown as Element;
-    for (const chrome of Array.from(root.querySelectorAll('nav, header, footer, aside, form, [id*="comment"], [class*="comment"]'))) {
-      (chrome as unknown as { remove(): void }).remove();
-    }
+  const body = (document.querySelector('article') ?? document.querySelector('main') ?? document.body) as unknown as Element;
+  for (const chrome of Array.from(body.querySelectorAll('nav, header, footer, aside, form, [id*="comment"], [class*="comment"]'))) {
+    (chrome as unknown as { remove(): void }).remove();
   }
+  const root = body;
   const passages: QuotedPassage[] = [];
   const blockquotes = Array.from(root.querySelectorAll('blockquote')).filter((bq) => !bq.parentElement?.closest?.('blockquote'));
   const inBlockquote = new Set<string>();

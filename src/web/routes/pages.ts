@@ -21,6 +21,8 @@ import { renderFind } from './library.js';
 import { comparePoolOf } from '../compare-pool.js';
 import { formatChicago } from '../../export/citation.js';
 import { buildComparisonView, buildDebateView, type SourceMode } from '../comparison-view.js';
+import { describeProvenance, parseProvenance, parseWhereMap } from '../../import/describe.js';
+import { citationAt, withWhere } from '../../import/where.js';
 import { joinNames, presentVerdict, quotationLabel, quotedByLine, type VerdictView } from '../../present/index.js';
 
 /** The founding case leads the library (CONTRACT.md). */
@@ -52,6 +54,9 @@ export interface CompareForm {
   page: string;
   url: string;
   quotedBy: string;
+  /** an imported source's provenance and map of pages/chapters/headings, as JSON carried in hidden fields (src/web/routes/sources.ts fills them) */
+  sourceProvenance: string;
+  sourceWhere: string;
 }
 
 /** The view controls, read from the query string (cases) or the form (pasted pairs). */
@@ -93,6 +98,8 @@ export function pagesRouter(): Router {
       checkComparePair(form.quote, form.source);
       // pasted text runs in a worker within the time budget (src/web/compare-pool.ts)
       comparison = await comparePoolOf(req).compare(form.quote, form.source, compareOptions(controls));
+      // an imported source says on which page, in which chapter or under which heading the quotation stands
+      comparison = withWhere(comparison, parseWhereMap(form.sourceWhere));
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       res.status(error.status).render('compare-form', { title: 'Compare a quotation', current: 'compare', form, error: error.message });
@@ -106,7 +113,8 @@ export function pagesRouter(): Router {
       controls,
       view,
       quoteByline: quotedByLine({ author: form.quotedBy }) || undefined,
-      sourceByline: formatCitation({ author: form.author, work: form.work, year: form.year, page: form.page, url: form.url }) || undefined,
+      sourceByline: formatCitation(citationAt({ author: form.author, work: form.work, year: form.year, page: form.page, url: form.url }, comparison.where) ?? {}) || undefined,
+      sourceNote: describeProvenance(parseProvenance(form.sourceProvenance)),
       exportFormats: EXPORT_FORMATS.map((format) => ({ format, label: EXPORT_FORMAT_LABELS[format] })),
     });
   });
@@ -227,7 +235,7 @@ function field(body: unknown, name: string): string {
 }
 
 export function emptyForm(): CompareForm {
-  return { quote: '', source: '', author: '', work: '', year: '', page: '', url: '', quotedBy: '' };
+  return { quote: '', source: '', author: '', work: '', year: '', page: '', url: '', quotedBy: '', sourceProvenance: '', sourceWhere: '' };
 }
 
 export function readForm(body: unknown): CompareForm {
@@ -237,6 +245,8 @@ export function readForm(body: unknown): CompareForm {
   // closeBidiControls: an override left open in a label would reverse the page's words after it
   for (const name of CITATION_FIELDS) form[name] = closeBidiControls(field(body, name).trim());
   form.quotedBy = closeBidiControls(field(body, 'quotedBy').trim());
+  form.sourceProvenance = field(body, 'sourceProvenance');
+  form.sourceWhere = field(body, 'sourceWhere');
   return form;
 }
 

@@ -3,17 +3,26 @@
  *
  *   POST /api/sources        multipart field `file`, or JSON {"url": "…"} → {text, provenance, where}
  *   POST /api/quoting-page   the same inputs → {title, url, passages: [{text, introduction, kind}]}
+ *   POST /compare/import-source, /compare/quoting-page, /compare/use-passage
+ *                            the compare form's steps: it comes back filled in
  *
  * Nothing is stored. Bad input gets one sentence: 400 (unknown type, refused address),
  * 413 (too large), 422 (unreadable: scanned, encrypted, corrupt, zip bomb, too slow),
  * 502 (the address failed, timed out or redirected in a loop).
  */
 import { createRequire } from 'node:module';
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { UserError } from '../../errors.js';
-import { MAX_IMPORT_BYTES } from '../../import/index.js';
+// the source limit, not src/import/index.ts: the importers load in their worker, never with the app
+import { MAX_SOURCE_BYTES as MAX_IMPORT_BYTES } from '../../limits.js';
 import type { SourceImporter } from '../../import/importer.js';
-import type { SourceInput } from '../../import/types.js';
+import type { ImportedSource, SourceInput } from '../../import/types.js';
+import { readForm, type CompareForm } from './pages.js';
+
+function field(body: unknown, name: string): string {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'string' ? value : '';
+}
 
 interface UploadedFile {
   buffer: Buffer;
@@ -21,7 +30,10 @@ interface UploadedFile {
   mimetype: string;
   size: number;
 }
-type MulterFactory = ((options: { storage: unknown; limits: Record<string, number> }) => { single(field: string): RequestHandler }) & {
+type MulterFactory = ((options: { storage: unknown; limits: Record<string, number> }) => {
+  single(field: string): RequestHandler;
+  fields(fields: Array<{ name: string; maxCount: number }>): RequestHandler;
+}) & {
   memoryStorage(): unknown;
 };
 const multer = createRequire(import.meta.url)('multer') as MulterFactory;
@@ -29,15 +41,19 @@ const multer = createRequire(import.meta.url)('multer') as MulterFactory;
 const MB = 1024 * 1024;
 
 /** Reads one uploaded file (field `file`) into memory, up to the source limit; other requests pass through. */
-export const uploadSourceFile: RequestHandler = (req, res, next) => {
+export const uploadSourceFile: RequestHandler = (req, res, next) => parseUpload(req, res, next, 'file');
+
+/** The compare form's uploads: the source's file and the quoting page's file, one each at most. */
+const uploadFormFiles: RequestHandler = (req, res, next) => parseUpload(req, res, next, ['sourceFile', 'quotingFile']);
+
+function parseUpload(req: Request, res: Parameters<RequestHandler>[1], next: (err?: unknown) => void, field: string | string[]): void {
   if (!req.is('multipart/form-data')) {
     next();
     return;
   }
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 40, fieldSize: 11 * MB, parts: 45 },
-  }).single('file');
+  const limits = { fileSize: MAX_IMPORT_BYTES, files: 2, fields: 40, fieldSize: 11 * MB, parts: 45 };
+  const factory = multer({ storage: multer.memoryStorage(), limits });
+  const upload = typeof field === 'string' ? factory.single(field) : factory.fields(field.map((name) => ({ name, maxCount: 1 })));
   upload(req, res, (err?: unknown) => {
     if (!err) {
       next();
@@ -51,8 +67,10 @@ export const uploadSourceFile: RequestHandler = (req, res, next) => {
 };
 
 /** The uploaded file as importer input, or undefined when none was sent. */
-export function uploadedSource(req: Request): SourceInput | undefined {
-  const file = (req as Request & { file?: UploadedFile }).file;
+export function uploadedSource(req: Request, field?: string): SourceInput | undefined {
+  const file = field
+    ? (req as Request & { files?: Record<string, UploadedFile[]> }).files?.[field]?.[0]
+    : (req as Request & { file?: UploadedFile }).file;
   if (!file || file.size === 0) return undefined;
   return {
     bytes: new Uint8Array(file.buffer.buffer, file.buffer.byteOffset, file.buffer.byteLength),
@@ -80,8 +98,81 @@ function requestedSource(req: Request): { file: SourceInput } | { address: strin
   return { address: url.trim() };
 }
 
+/** "origin.pdf: 312 pages, 1.2 MB of text." — what an import did, for the form. */
+function importNotice(source: ImportedSource): string {
+  const p = source.provenance;
+  const name = p.file ? `“${p.file}”` : p.url ?? 'The source';
+  const parts = [
+    p.pages ? `${p.pages} page${p.pages === 1 ? '' : 's'}` : undefined,
+    p.chapters ? `${p.chapters} chapter${p.chapters === 1 ? '' : 's'}` : undefined,
+    `${source.text.length.toLocaleString('en')} characters of text`,
+    p.gutenberg ? 'the Project Gutenberg licence set aside' : undefined,
+  ].filter(Boolean);
+  return `Imported ${name}: ${parts.join(', ')}. Check the text below, then compare.`;
+}
+
+function renderForm(res: Response, status: number, form: CompareForm, extra: Record<string, unknown>): void {
+  res.status(status).render('compare-form', { title: 'Compare a quotation', current: 'compare', form, ...extra });
+}
+
 export function sourcesRouter(importer: SourceImporter): Router {
   const router = Router();
+
+  // the compare form's "Import the source": the whole form comes back filled in
+  router.post('/compare/import-source', uploadFormFiles, async (req, res) => {
+    const form = readForm(req.body);
+    const address = field(req.body, 'sourceUrl').trim();
+    try {
+      const file = uploadedSource(req, 'sourceFile');
+      if (!file && address === '') throw new UserError('Choose a file, or give an address, to import the source from.');
+      const source = file ? await importer.importFile(file) : await importer.importAddress(address);
+      form.source = source.text;
+      form.sourceProvenance = JSON.stringify(source.provenance);
+      form.sourceWhere = JSON.stringify(source.where);
+      // the document's own metadata fills the citation fields the user left empty
+      if (!form.work && source.provenance.title) form.work = source.provenance.title;
+      if (!form.author && source.provenance.author) form.author = source.provenance.author;
+      if (!form.url && source.provenance.url) form.url = source.provenance.url;
+      renderForm(res, 200, form, { notice: importNotice(source) });
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      renderForm(res, error.status, form, { error: error.message, sourceUrl: address });
+    }
+  });
+
+  // "Find its quotations": the passages the quoting page presents, to pick one
+  router.post('/compare/quoting-page', uploadFormFiles, async (req, res) => {
+    const form = readForm(req.body);
+    const address = field(req.body, 'quotingPage').trim();
+    try {
+      const file = uploadedSource(req, 'quotingFile');
+      if (!file && address === '') throw new UserError('Choose the quoting page as a file, or give its address.');
+      const page = await importer.quotingPage(file ?? { address });
+      if (page.passages.length === 0) {
+        throw new UserError('That page presents no quotation Elision can see: no blockquote, and no long sentence in quotation marks.', 422);
+      }
+      renderForm(res, 200, form, { passages: page.passages, quotingTitle: page.title ?? '', quotingUrl: page.url ?? address });
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      renderForm(res, error.status, form, { error: error.message, quotingUrl: address });
+    }
+  });
+
+  // "Use this quotation": the picked passage becomes the quotation, its page "quoted by"
+  router.post('/compare/use-passage', (req, res) => {
+    const form = readForm(req.body);
+    const picked = field(req.body, 'pickedPassage');
+    if (picked.trim() === '') {
+      renderForm(res, 400, form, { error: 'Pick one of the quotations first.' });
+      return;
+    }
+    form.quote = picked;
+    const title = field(req.body, 'quotingTitle').trim();
+    const url = field(req.body, 'quotingUrl').trim();
+    if (!form.quotedBy) form.quotedBy = [title, /^https?:\/\//i.test(url) ? url : ''].filter(Boolean).join(', ');
+    renderForm(res, 200, form, { notice: `The quotation is filled in from ${title ? `“${title}”` : 'the quoting page'}. Now give its source.` });
+  });
+
   router.post('/api/sources', uploadSourceFile, async (req, res) => {
     const wanted = requestedSource(req);
     const source = 'file' in wanted ? await importer.importFile(wanted.file) : await importer.importAddress(wanted.address);
