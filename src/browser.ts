@@ -81,12 +81,18 @@ let resolving: Promise<ResolvedBrowser> | undefined;
  * the first call, a few seconds; later calls are free). Throws BrowserUnavailableError
  * with one sentence when CHROMIUM_PATH names nothing executable.
  */
-export function resolveBrowser(): Promise<ResolvedBrowser> {
+export async function resolveBrowser(): Promise<ResolvedBrowser> {
   resolving ??= resolveBrowserFrom(process.env).catch((error: unknown) => {
-    resolving = undefined; // let a later call try again (e.g. after the temp folder was cleaned)
+    resolving = undefined; // let a later call try again
     throw error;
   });
-  return resolving;
+  const browser = await resolving;
+  // A long-running server may outlive its unpacked browser (a temp-folder cleaner): unpack again.
+  if (browser.source === 'bundled' && !isExecutable(browser.executablePath)) {
+    resolving = undefined;
+    return resolveBrowser();
+  }
+  return browser;
 }
 
 /** resolveBrowser() for a given environment, without the per-process memo. */
@@ -131,6 +137,9 @@ async function bundledBrowser(): Promise<ResolvedBrowser> {
   const dir = bundledBrowserDir(version);
   const executablePath = path.join(dir, 'chromium');
   if (!isComplete(dir)) await unpack(binDir, dir);
+  if (!isExecutable(executablePath)) {
+    throw new BrowserUnavailableError(`The bundled Chromium in ${dir} cannot be run (is the temp folder mounted noexec?); set TMPDIR to another folder, or CHROMIUM_PATH.`);
+  }
   const { default: Chromium } = await import('@sparticuz/chromium');
   return {
     source: 'bundled',
