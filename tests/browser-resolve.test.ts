@@ -3,7 +3,7 @@
  * processes at once into an empty temp folder, each getting a whole browser that starts.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -55,5 +55,16 @@ describe('resolving the browser', () => {
     } finally {
       await launched.close();
     }
+  });
+
+  it('is the only place that names a system Chromium: everything else asks it', () => {
+    const files = ['src', 'tests', 'bench'].flatMap((dir) =>
+      readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((name) => /\.(ts|mts|mjs|js)$/.test(name))
+        .map((name) => path.join(dir, name)),
+    );
+    const allowed = new Set([path.join('src', 'browser.ts'), path.join('tests', 'browser-resolve.test.ts')]);
+    const naming = files.filter((file) => !allowed.has(file) && /\/usr\/bin\/(chromium|google-chrome)/.test(readFileSync(file, 'utf8')));
+    expect(naming).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Browser journeys through teaching mode, in Debian's Chromium with a fresh profile and
+ * Browser journeys through teaching mode, in headless Chromium (src/browser.ts) with a fresh profile and
  * the real app on an ephemeral port: the step-by-step reveal (by keyboard, in place,
  * and back), answers surviving a reload (localStorage, never the server), projector
  * mode, and the page running under the strict CSP without errors.

@@ -10,8 +10,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { chromium } from 'playwright-core';
+import { launchOptions, resolveBrowser } from '../../src/browser.js';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** A built-in case's source and first quotation, exactly as the project holds them. */
 export function caseTexts(slug: string): { source: string; quote: string } {
@@ -161,7 +161,7 @@ law means that no one owns a United States copyright in these works.
 
 /** A PDF printed by Chromium, one page per entry of `pages` (HTML each), A5 so long texts take several pages. */
 export async function printPdf(pages: string[], options: { title?: string } = {}): Promise<Uint8Array> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch(launchOptions(await resolveBrowser())); // src/browser.ts: CHROMIUM_PATH, the system's, or the bundled one
   try {
     const page = await browser.newPage();
     await page.setContent(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeXml(options.title ?? 'A printed source')}</title>
