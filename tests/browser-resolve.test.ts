@@ -55,7 +55,7 @@ describe('resolving the browser', () => {
     } finally {
       await launched.close();
     }
-  });
+  }, 180_000); // three unpackings of ~200 MB at once, on a loaded machine
 
   it('is the only place that names a system Chromium: everything else asks it', () => {
     const files = ['src', 'tests', 'bench'].flatMap((dir) =>
