@@ -51,6 +51,22 @@ const PAGES: Array<[string, string | ((page: Page, baseUrl: string) => Promise<u
   ['case import form', '/cases/import'],
   ['case edit form', `${CASE}/edit`],
   ['case delete form', `${CASE}/delete`],
+  ['library', '/library'],
+  [
+    'library source, with its heat map and the debate across cases',
+    async (page, baseUrl) => {
+      await page.goto(`${baseUrl}/library?q=service`);
+      await Promise.all([page.waitForURL(/\/library\/\d+$/), page.click('table a[href^="/library/"]')]);
+    },
+  ],
+  [
+    'find the source: results side by side',
+    async (page, baseUrl) => {
+      await page.goto(`${baseUrl}/library`);
+      await page.fill('#find-quote', 'Alas, poor Yorick! I knew him, Horatio');
+      await Promise.all([page.waitForURL('**/find'), page.click('#find button[type="submit"]')]);
+    },
+  ],
   ['login', '/login'],
   ['404', '/no-such-page'],
   ['unknown case', '/cases/no-such-case'],
