@@ -172,6 +172,17 @@ describe('the library', () => {
     expect((await findInLibrary(library, quote)).found).toBe(false);
   });
 
+  it('finds Chinese by its character pairs, and Russian whether it is written with ё or е', async () => {
+    const chinese = await library.add({ text: '学而时习之，不亦说乎？有朋自远方来，不亦乐乎？人不知而不愠，不亦君子乎？', title: '论语 学而' });
+    const russian = await library.add({ text: 'Ещё одно, последнее сказанье — и летопись окончена моя. Исполнен долг, завещанный от Бога мне, грешному.', title: 'Борис Годунов' });
+    const zh = await findInLibrary(library, '有朋自远方来，不亦乐乎');
+    expect(zh.results[0]!.sourceId).toBe(chinese.source.id);
+    expect(zh.found).toBe(true);
+    const ru = await findInLibrary(library, 'Еще одно, последнее сказанье');
+    expect(ru.results[0]!.sourceId).toBe(russian.source.id);
+    expect(ru.found).toBe(true);
+  });
+
   it('rebuilds the index from the texts and still finds what it found', async () => {
     await library.index.rebuild();
     const result = await findInLibrary(library, 'a fellow of infinite jest, of most excellent fancy');
