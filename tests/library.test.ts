@@ -183,6 +183,17 @@ describe('the library', () => {
     expect(ru.found).toBe(true);
   });
 
+  it('says on which page a quotation stands when the source has a map of its pages', async () => {
+    const page1 = 'The first page speaks of the weather over the northern hills in spring. ';
+    const text = `${page1}The second page tells how the miller of Dunmore sold his grain to the abbey at a loss.`;
+    const { source } = await library.add({ text, title: 'A chronicle', citation: { author: 'A monk', work: 'A chronicle' }, where: [{ start: 0, page: 1 }, { start: page1.length, page: 2 }] });
+    const result = await findInLibrary(library, 'the miller of Dunmore sold his grain to the abbey');
+    expect(result.results[0]!.sourceId).toBe(source.id);
+    expect(result.results[0]!.where).toEqual({ page: 2 });
+    expect(result.results[0]!.comparison.where).toEqual({ page: 2 });
+    expect(result.summary).toBe('Verbatim in A monk, A chronicle, p. 2.');
+  });
+
   it('rebuilds the index from the texts and still finds what it found', async () => {
     await library.index.rebuild();
     const result = await findInLibrary(library, 'a fellow of infinite jest, of most excellent fancy');
