@@ -4,6 +4,8 @@
  * a terminal's settings for the progress bar.
  */
 import { execFile } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -102,6 +104,31 @@ describe('library add', () => {
     expect(nothing.code).toBe(2);
     expect(nothing.stderr).toBe('elision: library add needs at least one file, folder or address.\n');
   }, 120_000);
+});
+
+describe('library add with an address', () => {
+  it('fetches a page (loopback allowed only when asked), titled by the page, and refuses a loopback address otherwise', async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><html><head><title>Walden</title></head><body><nav>Menu</nav><article><h1>Where I Lived</h1><p>I went to the woods because I wished to live deliberately, to front only the essential facts of life, and see if I could not learn what it had to teach.</p><p>I did not wish to live what was not life, living is so dear.</p></article></body></html>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}/books/walden.html`;
+    try {
+      const dbFile = path.join(dir, 'address.db');
+      const refused = await inProcess(['library', 'add', address], dbFile);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toMatch(/refused: .*loopback/);
+      let stdout = '';
+      const code = await runLibraryCommand(['library', 'add', address], { out: (t) => (stdout += t), err: () => {}, isTty: false, env: { ELISION_DB: dbFile, ELISION_FETCH_ALLOW_PRIVATE: '1' } });
+      expect(code).toBe(0);
+      expect(stdout).toContain(`[1/1] ${address}: added`);
+      const list = JSON.parse((await inProcess(['library', 'list', '--format', 'json'], dbFile)).stdout) as Array<{ title: string }>;
+      expect(list.map((s) => s.title)).toEqual(['Walden']);
+    } finally {
+      server.close();
+    }
+  });
 });
 
 describe('the progress bar on a terminal', () => {

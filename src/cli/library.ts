@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import type { CaseStore } from '../cases/types.js';
 import { UserError } from '../errors.js';
 import { findInLibrary, type FindResult } from '../library/find.js';
-import { importForLibrary, isAddress, LIBRARY_EXTENSIONS } from '../library/import-source.js';
+import { importForLibrary, inProcessImporter, isAddress, LIBRARY_EXTENSIONS } from '../library/import-source.js';
 import type { LibraryStore } from '../library/types.js';
 import { openCaseStore } from '../store/case-store.js';
 import { presentVerdict } from '../present/verdict.js';
@@ -170,10 +170,12 @@ async function addAll(library: LibraryStore, targets: string[], citation: { auth
     else items.push(target);
   }
   const progress = progressReporter(io, 'Adding');
+  // addresses are fetched under the SSRF rules (ELISION_FETCH_ALLOW_PRIVATE=1 for an intranet)
+  const importer = inProcessImporter(io.env);
   for (const [i, item] of items.entries()) {
     progress.update(i, items.length, item);
     try {
-      const imported = await importForLibrary(item);
+      const imported = await importForLibrary(item, importer);
       const title = citation.title || imported.title;
       const { outcome, source } = await library.add({
         text: imported.text,

@@ -8,6 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { importSource, MAX_IMPORT_BYTES } from '../import/index.js';
+import { fetchSource } from '../import/fetch-source.js';
+import { fetchOptionsFromEnv } from '../import/importer.js';
+import type { ImportedSource, SourceInput } from '../import/types.js';
 import type { Provenance, WhereEntry } from './types.js';
 
 /** The kinds of file a folder is searched for (a file named outright may be of any kind the importers tell). */
@@ -36,8 +39,28 @@ export function titleFromFileName(name: string): string {
   return (ext && ext !== base ? base.slice(0, -ext.length) : base).trim() || base;
 }
 
-export async function importForLibrary(target: string): Promise<ImportedForLibrary> {
-  if (isAddress(target)) throw new UserError('Adding an address needs the importer of web pages, which this Elision lacks.');
+/** What reads files and addresses: the shared import worker on the server, in process for the CLI. */
+export interface LibraryImporter {
+  importFile(input: SourceInput): Promise<ImportedSource>;
+  importAddress(address: string): Promise<ImportedSource>;
+}
+
+/** Reads in this process (the CLI, which has nothing else to serve), fetching under the SSRF rules. */
+export function inProcessImporter(env: NodeJS.ProcessEnv = process.env): LibraryImporter {
+  return {
+    importFile: (input) => importSource(input),
+    importAddress: async (address) => {
+      const fetched = await fetchSource(address, fetchOptionsFromEnv(env));
+      return importSource({ bytes: fetched.bytes, url: fetched.url, ...(fetched.mediaType ? { mediaType: fetched.mediaType } : {}) });
+    },
+  };
+}
+
+export async function importForLibrary(target: string, importer: LibraryImporter = inProcessImporter()): Promise<ImportedForLibrary> {
+  if (isAddress(target)) {
+    const imported = await importer.importAddress(target);
+    return forLibrary(imported, titleFromAddress(imported.provenance.url ?? target));
+  }
   let bytes: Buffer;
   try {
     const size = fs.statSync(target).size;
@@ -50,20 +73,35 @@ export async function importForLibrary(target: string): Promise<ImportedForLibra
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : 'it cannot be read');
   }
-  return importBytesForLibrary(bytes, path.basename(target));
+  return importBytesForLibrary(bytes, path.basename(target), importer);
 }
 
 /** Reads the bytes of a file called `fileName` (read from disk or uploaded). */
-export async function importBytesForLibrary(bytes: Uint8Array, fileName: string, url?: string): Promise<ImportedForLibrary> {
-  const imported = await importSource({ bytes, fileName, ...(url ? { url } : {}) });
+export async function importBytesForLibrary(bytes: Uint8Array, fileName: string, importer: LibraryImporter = inProcessImporter()): Promise<ImportedForLibrary> {
+  const imported = await importer.importFile({ bytes, fileName });
+  const keep = imported.provenance.mediaType !== 'text/plain' && bytes.byteLength <= MAX_KEPT_ORIGINAL_BYTES;
+  return forLibrary(imported, titleFromFileName(fileName), keep ? bytes : undefined);
+}
+
+function forLibrary(imported: ImportedSource, fallbackTitle: string, original?: Uint8Array): ImportedForLibrary {
   const { provenance } = imported;
-  const keep = provenance.mediaType !== 'text/plain' && bytes.byteLength <= MAX_KEPT_ORIGINAL_BYTES;
   return {
     text: imported.text,
-    title: provenance.title?.trim() || titleFromFileName(fileName),
+    title: provenance.title?.trim() || fallbackTitle,
     ...(provenance.author?.trim() ? { author: provenance.author.trim() } : {}),
     provenance: provenance as Provenance,
     where: imported.where,
-    ...(keep ? { original: bytes } : {}),
+    ...(original ? { original } : {}),
   };
+}
+
+/** An address's last path segment without its extension, else its host: "https://x.org/a/Walden.html" → "Walden". */
+export function titleFromAddress(address: string): string {
+  try {
+    const url = new URL(address);
+    const last = decodeURIComponent(url.pathname.split('/').filter(Boolean).pop() ?? '');
+    return (last && titleFromFileName(last)) || url.hostname;
+  } catch {
+    return address;
+  }
 }

@@ -95,7 +95,8 @@ export function createApp(options: AppOptions): Express {
   });
   app.use(apiCompareRouter());
   // routes: importing sources from files and addresses
-  app.use(sourcesRouter(options.sourceImporter ?? createSourceImporter()));
+  const sourceImporter = options.sourceImporter ?? createSourceImporter();
+  app.use(sourcesRouter(sourceImporter));
   // routes: cases API and case management (before the pages, so /cases/new wins over /cases/:slug)
   app.use(casesApiRouter());
   app.use(caseAdminRouter());
@@ -104,7 +105,7 @@ export function createApp(options: AppOptions): Express {
   // routes: exercise and teacher sheets
   app.use(exerciseRouter());
   // routes: the library of sources and find
-  app.use(libraryRouter());
+  app.use(libraryRouter(sourceImporter));
   // routes: pages (home, compare form, case pages)
   app.use(pagesRouter());
 

@@ -18,9 +18,9 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { CaseStore } from '../../cases/types.js';
 import { UserError } from '../../errors.js';
 import { findInLibrary, type FindResult } from '../../library/find.js';
-import { importBytesForLibrary } from '../../library/import-source.js';
+import { importBytesForLibrary, type LibraryImporter } from '../../library/import-source.js';
 import type { LibrarySource, LibraryStore } from '../../library/types.js';
-import { MAX_IMPORT_BYTES } from '../../import/index.js';
+import { MAX_SOURCE_BYTES as MAX_IMPORT_BYTES } from '../../limits.js';
 import { formatWhere, whereAt } from '../../import/where.js';
 import { compare } from '../../core/compare.js';
 import type { Comparison, Span } from '../../core/types.js';
@@ -57,7 +57,7 @@ const uploadSourceFile: RequestHandler = (req, res, next) => {
   });
 };
 
-export function libraryRouter(): Router {
+export function libraryRouter(importer: LibraryImporter): Router {
   const router = Router();
 
   router.get('/library', async (req, res) => {
@@ -84,7 +84,8 @@ export function libraryRouter(): Router {
     const file = (req as Request & { file?: UploadedFile }).file;
     try {
       if (!file) throw new UserError('Choose a file to add.');
-      const imported = await importBytesForLibrary(file.buffer, file.originalname);
+      // read in the import worker within its time budget, so the server keeps serving
+      const imported = await importBytesForLibrary(file.buffer, file.originalname, importer);
       const title = closeBidiControls(text(req.body?.title).trim()) || imported.title;
       const author = closeBidiControls(text(req.body?.author).trim()) || imported.author;
       const { outcome, source } = await library.add({
