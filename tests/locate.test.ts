@@ -9,10 +9,15 @@ function candidatesFor(fragment: string, source: string) {
 }
 
 describe('findCandidates', () => {
-  it('ranks the exact placement above a partial lookalike', () => {
+  it('places a fragment of four or more words only where it stands word for word, when it does', () => {
     const source = 'the cat sat on a mat. Elsewhere the cat sat on the red mat today.';
-    const [best, second] = candidatesFor('the cat sat on the red mat', source);
-    expect(best!.matched).toBe(7);
+    const candidates = candidatesFor('the cat sat on the red mat', source);
+    expect(candidates).toEqual([{ start: 7, end: 14, matched: 7, score: 1 }]);
+  });
+  it('ranks the exact placement of a short fragment above a partial lookalike', () => {
+    const source = 'the cat on a mat. Elsewhere the cat sat today.';
+    const [best, second] = candidatesFor('the cat sat', source);
+    expect(best!.matched).toBe(3);
     expect(best!.matched).toBeGreaterThan(second!.matched);
   });
   it('finds nothing when no word occurs', () => {

@@ -104,8 +104,13 @@ function comparePrepared(parsed: ParsedQuotation, quote: string, source: string,
     .map((piece, p) => ({ piece, p, range: sourceWordRange(itemsOfPiece[p]!) }))
     .filter((x): x is { piece: Piece; p: number; range: { from: number; to: number } } => x.range !== null);
   let reordered = false;
+  // pieces of one fragment out of the source's order: words moved with no ellipsis to show it
+  const silentlyReordered = new Set<number>();
   for (let k = 1; k < placed.length; k++) {
-    if (placed[k]!.range.from < placed[k - 1]!.range.to) reordered = true;
+    if (placed[k]!.range.from < placed[k - 1]!.range.to) {
+      reordered = true;
+      if (placed[k]!.piece.fragment === placed[k - 1]!.piece.fragment) silentlyReordered.add(placed[k]!.piece.fragment);
+    }
   }
   const bySource = placed.slice().sort((a, b) => a.range.from - b.range.from);
   // placedBefore[i]: how many pieces before piece i have a place in the source
@@ -159,6 +164,9 @@ function comparePrepared(parsed: ParsedQuotation, quote: string, source: string,
   notes.push(...caseChangeNotes(quote, source, parsed, items, sourceTokens));
   if (reordered) {
     notes.push({ code: 'reordered', message: 'The quotation joins passages in an order other than the source’s.' });
+  }
+  for (const f of silentlyReordered) {
+    notes.push({ code: 'reordered', message: `“${clip(quote.slice(parsed.fragments[f]!.span.start, parsed.fragments[f]!.span.end))}” puts the source’s words in another order, with no ellipsis to show the join.`, quote: parsed.fragments[f]!.span });
   }
   fragments.forEach((fragment, f) => {
     // alternatives are told for a fragment placed as one piece

@@ -92,11 +92,15 @@ export function slackFor(fragmentWords: number): number {
 export function findCandidates(fragmentKeys: string[], sourceKeys: string[], positions: Map<string, number[]>): Candidate[] {
   const m = fragmentKeys.length;
   if (m === 0) return [];
-  // Anchors: the rarest words that occur, spread across the fragment.
-  const ranked = fragmentKeys
-    .map((key, offset) => ({ key, offset, count: positions.get(key)?.length ?? 0 }))
-    .filter((a) => a.count > 0)
-    .sort((a, b) => a.count - b.count || b.key.length - a.key.length);
+  // Before any fuzzy search: where the fragment stands word for word (keys fold typography),
+  // it stands there. From four words on, an exact occurrence wins over any closer
+  // approximate one; shorter fragments keep the fuzzy candidates beside it.
+  const exact = exactOccurrences(fragmentKeys, sourceKeys, positions);
+  if (exact.length > 0 && m >= EXACT_WINS_FROM) return exact;
+
+  // Anchors: the rarest words that occur, spread across the fragment; in Chinese and
+  // Japanese, where one character is one word, the rarest pairs of characters.
+  const ranked = anchorsOf(fragmentKeys, sourceKeys, positions);
   const anchors: typeof ranked = [];
   const usedKeys = new Set<string>();
   for (const a of ranked) {
@@ -105,12 +109,12 @@ export function findCandidates(fragmentKeys: string[], sourceKeys: string[], pos
     usedKeys.add(a.key);
     anchors.push(a);
   }
-  if (anchors.length === 0) return [];
+  if (anchors.length === 0) return exact;
 
   const slack = slackFor(m);
   const starts = new Set<number>();
   for (const anchor of anchors) {
-    const list = positions.get(anchor.key)!;
+    const list = anchor.list;
     // Spread the sample over the whole list when an anchor is common.
     const step = Math.max(1, Math.ceil(list.length / MAX_STARTS));
     for (let i = 0; i < list.length && starts.size < MAX_STARTS * MAX_ANCHORS; i += step) {
@@ -126,7 +130,7 @@ export function findCandidates(fragmentKeys: string[], sourceKeys: string[], pos
   const affordable = Math.max(MIN_SCORED_STARTS, Math.floor(CELL_BUDGET / cellsPerWindow));
   if (startList.length > affordable) {
     const agreement = (start: number) => anchors.reduce((n, a) => {
-      const list = positions.get(a.key)!;
+      const list = a.list;
       const at = lowerBoundOf(list, start + a.offset - slack);
       return n + (at < list.length && list[at]! <= start + a.offset + slack ? 1 : 0);
     }, 0);
@@ -143,13 +147,88 @@ export function findCandidates(fragmentKeys: string[], sourceKeys: string[], pos
   }
   scored.sort((a, b) => b.matched - a.matched || a.start - b.start);
   // Keep distinct placements: windows that overlap by much are the same placement.
-  const kept: Candidate[] = [];
+  const kept: Candidate[] = [...exact];
   for (const c of scored) {
     if (kept.length >= CANDIDATES_KEPT) break;
     if (kept.some((k) => overlap(k, c) > Math.min(k.end - k.start, c.end - c.start) / 2)) continue;
     kept.push(c);
   }
   return kept;
+}
+
+/** From this many words, a fragment that stands word for word somewhere is placed only there. */
+const EXACT_WINS_FROM = 4;
+/** Exact placements kept (a phrase repeated more often than this is placed by its neighbours among these). */
+const MAX_EXACT = 50;
+/** Starts verified for an exact occurrence at most (each check stops at the first differing word). */
+const MAX_EXACT_CHECKS = 200_000;
+
+/** Where the fragment's keys stand contiguously in the source, as candidates with every word matched. */
+function exactOccurrences(fragmentKeys: string[], sourceKeys: string[], positions: Map<string, number[]>): Candidate[] {
+  const m = fragmentKeys.length;
+  let rarest = -1;
+  let rarestCount = Infinity;
+  for (let k = 0; k < m; k++) {
+    const count = positions.get(fragmentKeys[k]!)?.length ?? 0;
+    if (count === 0) return [];
+    if (count < rarestCount) {
+      rarest = k;
+      rarestCount = count;
+    }
+  }
+  const list = positions.get(fragmentKeys[rarest]!)!;
+  const found: Candidate[] = [];
+  for (let i = 0; i < list.length && i < MAX_EXACT_CHECKS; i++) {
+    const start = list[i]! - rarest;
+    if (start < 0 || start + m > sourceKeys.length) continue;
+    if (found.length > 0 && start < found[found.length - 1]!.end) continue;
+    let k = 0;
+    while (k < m && sourceKeys[start + k] === fragmentKeys[k]) k++;
+    if (k < m) continue;
+    found.push({ start, end: start + m, matched: m, score: 1 });
+    if (found.length >= MAX_EXACT) break;
+  }
+  return found;
+}
+
+const IDEOGRAPHIC = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]$/u;
+/** Positions scanned at most to count one pair of characters. */
+const MAX_PAIR_SCAN = 300_000;
+
+interface Anchor {
+  key: string;
+  offset: number;
+  count: number;
+  /** where the anchor's first word stands in the source */
+  list: number[];
+}
+
+/**
+ * Anchor candidates, rarest first: the fragment's words that occur, and, for a fragment
+ * written in Chinese or Japanese characters, its pairs of characters (a single Han
+ * character is too common to place anything by).
+ */
+function anchorsOf(fragmentKeys: string[], sourceKeys: string[], positions: Map<string, number[]>): Anchor[] {
+  const anchors: Anchor[] = [];
+  let ideographs = 0;
+  fragmentKeys.forEach((key, offset) => {
+    const list = positions.get(key);
+    if (IDEOGRAPHIC.test(key)) ideographs++;
+    if (list && list.length > 0) anchors.push({ key, offset, count: list.length, list });
+  });
+  if (ideographs * 2 >= fragmentKeys.length && fragmentKeys.length >= 2) {
+    const pairs: Anchor[] = [];
+    for (let offset = 0; offset + 1 < fragmentKeys.length; offset++) {
+      const first = positions.get(fragmentKeys[offset]!);
+      const second = fragmentKeys[offset + 1]!;
+      if (!first || first.length === 0 || first.length > MAX_PAIR_SCAN) continue;
+      const list = first.filter((p) => sourceKeys[p + 1] === second);
+      if (list.length > 0) pairs.push({ key: `${fragmentKeys[offset]}${second}`, offset, count: list.length, list });
+    }
+    // pairs come first: a single character anchors only where no pair occurs
+    if (pairs.length > 0) return pairs.sort((a, b) => a.count - b.count || a.offset - b.offset);
+  }
+  return anchors.sort((a, b) => a.count - b.count || b.key.length - a.key.length);
 }
 
 function overlap(a: { start: number; end: number }, b: { start: number; end: number }): number {

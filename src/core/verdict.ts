@@ -65,6 +65,13 @@ export function judge(comparison: Judged, source: string, quote = ''): Verdict {
       silent.map((segment) => ({ code: 'silent-omission', segment })));
   }
 
+  // words of one unbroken stretch of the quotation that stand in the source in another order
+  const moved = comparison.notes.find((n) => n.code === 'reordered' && n.quote);
+  if (moved) {
+    const reasons = segments.flatMap((s, index) => (s.quote && s.kind === 'match' && s.quote.start >= moved.quote!.start && s.quote.end <= moved.quote!.end ? [{ code: 'reordered' as const, segment: index }] : []));
+    return verdict('altered', `The quotation puts the source’s words in another order with no ellipsis to show it: “${clip(quote.slice(moved.quote!.start, moved.quote!.end), 70)}”.`, reasons.length ? reasons : [{ code: 'reordered' }]);
+  }
+
   const unbracketed = indexesOf(segments, (s) => (s.kind === 'alteration' || s.kind === 'insertion') && !s.editorial && !s.notFound);
   if (unbracketed.length > 0) {
     const first = segments[unbracketed[0]!]!;
@@ -77,6 +84,10 @@ export function judge(comparison: Judged, source: string, quote = ''): Verdict {
   }
 
   const risks = meaningRisks(comparison, source);
+  if (comparison.reordered) {
+    // passages quoted, each marked, but in another order than the source's
+    risks.unshift({ reason: { code: 'reordered' }, says: 'it joins its passages in another order than the source’s.' });
+  }
   const marked = stats.markedOmissions;
   const cut = `Cut only where ${marked === 1 ? 'an ellipsis shows' : 'ellipses show'} it (${marked} cut${marked === 1 ? '' : 's'})`;
   const edits = stats.editorialChanges;
