@@ -238,10 +238,35 @@ export function tokenize(text: string): Tokens {
         chunkStart = chunkEnd - SEGMENT_CHUNK;
       }
     } else {
-      i += width;
+      i = i + width;
+      const annotationEnd = aozoraAnnotationEnd(text, i - width);
+      if (annotationEnd > 0) i = annotationEnd;
     }
   }
   return { count, starts: starts.subarray(0, count), ends: ends.subarray(0, count), keys };
+}
+
+const AOZORA_RUBY = /^《[^《》\n]{1,40}》/u;
+const AOZORA_NOTE = /^［＃[^［］\n]{0,200}］/u;
+
+/**
+ * Japanese texts in Aozora Bunko's notation carry ruby (the reading of the characters
+ * before it) in 《》 and the editors' notes in ［＃…］: reading aids, not words of the
+ * text, so a quotation printed without them leaves nothing out. Returns the offset just
+ * past such an annotation starting at `i`, or 0.
+ */
+function aozoraAnnotationEnd(text: string, i: number): number {
+  const unit = text.charCodeAt(i);
+  if (unit === 0x300a) {
+    if (i === 0 || !IDEOGRAPH.test(text[i - 1]!)) return 0;
+    const m = AOZORA_RUBY.exec(text.slice(i, i + 42));
+    return m ? i + m[0].length : 0;
+  }
+  if (unit === 0xff3b && text.charCodeAt(i + 1) === 0xff03) {
+    const m = AOZORA_NOTE.exec(text.slice(i, i + 204));
+    return m ? i + m[0].length : 0;
+  }
+  return 0;
 }
 
 function isHighSurrogate(unit: number): boolean {
