@@ -215,7 +215,7 @@ export function tokenize(text: string): Tokens {
           break;
         }
       }
-      if (plain && isNoteReference(text, start, i)) continue;
+      if (plain && i - start <= 3 && isNoteReference(text, start, i)) continue;
       const key = plain && lowerKeepsOffsets ? lowered.slice(start, i) : wordKey(text.slice(start, i));
       push(start, i, key);
     } else if (cls === CharClass.Ideograph) {
@@ -238,9 +238,9 @@ export function tokenize(text: string): Tokens {
         chunkStart = chunkEnd - SEGMENT_CHUNK;
       }
     } else {
-      i = i + width;
-      const annotationEnd = aozoraAnnotationEnd(text, i - width);
-      if (annotationEnd > 0) i = annotationEnd;
+      const unit = text.charCodeAt(i);
+      const annotationEnd = unit === 0x300a || unit === 0xff3b ? aozoraAnnotationEnd(text, i) : 0;
+      i = annotationEnd > 0 ? annotationEnd : i + width;
     }
   }
   return { count, starts: starts.subarray(0, count), ends: ends.subarray(0, count), keys };

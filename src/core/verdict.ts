@@ -146,7 +146,12 @@ function meaningRisks(comparison: Judged, source: string): Risk[] {
     const word = cuttingWord(source, segment, cue.code);
     if (!word) continue;
     const what = cue.code === 'negation' ? 'a negation' : 'a qualification';
-    risks.push({ reason: reasonOf(cue), says: `the words cut hold ${what} (“${word}”): “${clip(segment.sourceText ?? '', 80)}”.` });
+    const cut = (segment.sourceText ?? '').trim();
+    const says = cut.replace(/[\s,.;:]+$/u, '') === word
+      // one word cut: show it in its place ("…that he did not come…")
+      ? `the word cut is ${what}: the source has “${clip(source.slice(Math.max(0, segment.source.start - 40), segment.source.end + 40).replace(/^\S*\s/u, '').replace(/\s\S*$/u, ''), 100)}”.`
+      : `the words cut hold ${what} (“${word}”): “${clip(segment.sourceText ?? '', 80)}”.`;
+    risks.push({ reason: reasonOf(cue), says });
   }
 
   // The words cut at the quotation's own edges, from sentences it keeps part of.
