@@ -123,3 +123,17 @@ describe('the compare form takes the quotation from the quoting page', () => {
     expect(res.text).toContain('That page presents no quotation Elision can see');
   });
 });
+
+describe('the export of an imported pair', () => {
+  it('carries the page the quotation stands on, in the JSON and the citation', async () => {
+    const agent = request.agent(app);
+    const token = await csrfToken(agent);
+    const where = JSON.stringify([{ start: 0, page: 73 }, { start: service.source.length + 2, page: 74 }]);
+    const source = `${service.source}\n\n${darwin.source}`;
+    const json = await agent.post('/compare/export').type('form').send({ _csrf: token, quote: darwin.quote, source, format: 'json', work: 'Origin', sourceWhere: where });
+    expect(json.status).toBe(200);
+    expect(JSON.parse(json.text).where).toEqual({ page: 74 });
+    const md = await agent.post('/compare/export').type('form').send({ _csrf: token, quote: darwin.quote, source, format: 'md', work: 'Origin', sourceWhere: where });
+    expect(md.text).toMatch(/Origin\*?, 74/);
+  });
+});

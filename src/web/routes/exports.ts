@@ -22,6 +22,8 @@ import type { CaseExportInput, ExportInput, Exporter } from '../../export/types.
 import { ComparisonCache } from '../comparison-cache.js';
 import { setExportContentSecurityPolicy } from '../security.js';
 import { comparePoolOf } from '../compare-pool.js';
+import { parseWhereMap } from '../../import/describe.js';
+import { citationAt, withWhere } from '../../import/where.js';
 
 /** Sentences of context each side, as the pages' control allows. */
 const MAX_CONTEXT_SENTENCES = 10;
@@ -157,12 +159,15 @@ export function exportsRouter(): Router {
     }
     const quotedByName = field(body, 'quotedBy').trim();
     const quotedBy: QuotedBy | undefined = quotedByName ? { author: quotedByName } : undefined;
+    // pasted text runs in a worker within the time budget (src/web/compare-pool.ts); an
+    // imported source's map (a hidden field of the compare page) says where the quotation stands
+    const comparison = withWhere(await comparePoolOf(req).compare(quote, source, options), parseWhereMap(field(body, 'sourceWhere')));
+    const cited = citationAt(Object.keys(citation).length > 0 ? citation : undefined, comparison.where);
     const input: ExportInput = {
-      // pasted text runs in a worker within the time budget (src/web/compare-pool.ts)
-      comparison: await comparePoolOf(req).compare(quote, source, options),
+      comparison,
       quote,
       source,
-      citation: Object.keys(citation).length > 0 ? citation : undefined,
+      citation: cited,
       quotedBy,
       title: quotedByName && citation.author ? `${quotedByName} quoting ${citation.author}` : undefined,
     };
