@@ -74,7 +74,14 @@ export async function renderPdf(html: string, executablePath?: string): Promise<
       });
       const page = context.pages()[0] ?? (await context.newPage());
       page.setDefaultTimeout(PDF_TIMEOUT_MS);
-      await page.setContent(withFonts(html), { waitUntil: 'networkidle' });
+      await page.setContent(withFonts(html), { waitUntil: 'load' });
+      // Fonts are asked for only when the text is laid out: lay it out for print, then wait
+      // until every font it needs has arrived, so no glyph is printed before its font.
+      await page.emulateMedia({ media: 'print' });
+      await page.evaluate(async () => {
+        document.body.getBoundingClientRect();
+        await document.fonts.ready;
+      });
       return await page.pdf({ format: 'A4', printBackground: true, margin: { top: '15mm', bottom: '15mm', left: '15mm', right: '15mm' } });
     } finally {
       await context.close();
