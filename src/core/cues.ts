@@ -19,7 +19,8 @@
  * Deliberately not here: judging whether a cut is fair, or parsing grammar.
  */
 import type { Cue, Segment, Span } from './types.js';
-import { tokenize } from './text.js';
+import { isSentenceEndAt } from './sentences.js';
+import { countWords } from './text.js';
 
 export interface CueInput {
   quote: string;
@@ -114,41 +115,15 @@ const REPORTING = wordList([
 ]);
 
 const LETTER = /\p{L}/u;
-const SENTENCE_END = /[.!?…。！？]/u;
 const CLOSERS_AFTER_END = /[\s"'”’»)\]›」』]/u;
-/** Abbreviations whose full stop ends no sentence (the text just before the stop). */
-const ABBREVIATION = /(?:^|[^\p{L}])(?:mr|mrs|ms|dr|st|prof|rev|gen|col|capt|lt|sgt|jr|sr|vs|cf|etc|i\.e|e\.g|pp?|ch|vol|nr|fig|eds?|trans|repr|ca|op|cit|viz|bzw|usw|vgl|z\.b|d\.h|т\.е|т\.д|т\.п|гг?|см|стр|тов)$/iu;
-/** An initial: one capital letter standing alone ("G. F. Alexandrov"). */
-const INITIAL = /(?:^|[^\p{L}])\p{Lu}$/u;
 
 function hasLetter(text: string): boolean {
   return LETTER.test(text);
 }
 
-/** Does a full stop (or ?, !, …) at `i` end a sentence? */
+/** Does a full stop (or ?, !, …, 。) at `i` end a sentence? The engine's one detector (sentences.ts). */
 function endsSentenceAt(text: string, i: number): boolean {
-  const ch = text[i] ?? '';
-  if (!SENTENCE_END.test(ch)) return false;
-  if (ch === '.') {
-    // "G. F. Alexandrov", "Mr. Smith", "p. 74": the word before the stop is an abbreviation.
-    const before = text.slice(Math.max(0, i - 6), i);
-    if (ABBREVIATION.test(before) || INITIAL.test(before)) return false;
-    // decimals and dotted numbers: "3.5", "1.2.3"
-    if (/\d/.test(text[i - 1] ?? '') && /\d/.test(text[i + 1] ?? '')) return false;
-    // inside an ellipsis "..." only the last dot counts
-    if (text[i + 1] === '.') return false;
-  }
-  let j = i + 1;
-  while (j < text.length && CLOSERS_AFTER_END.test(text[j] as string) && !/\s/.test(text[j] as string)) j++;
-  if (j >= text.length) return true;
-  // A run-in heading: "_Organs of extreme perfection_.—To suppose…"
-  if ((text[j] === '—' || text[j] === '–') && /\p{Lu}/u.test(text[j + 1] ?? '')) return true;
-  if (!/\s/.test(text[j] as string)) return false;
-  while (j < text.length && /\s/.test(text[j] as string)) j++;
-  if (j >= text.length) return true;
-  // The next sentence opens with a capital, a digit or an opening mark; a lower-case word continues this one.
-  const next = text[j] as string;
-  return !/\p{Ll}/u.test(next);
+  return isSentenceEndAt(text, i) !== null;
 }
 
 function isParagraphBreakAt(text: string, i: number): boolean {
@@ -310,7 +285,7 @@ export function findCues(input: CueInput): Cue[] {
     if (segment.kind !== 'omission' || !segment.source) return;
     const { start, end } = segment.source;
     const omitted = source.slice(start, end);
-    omittedWords += tokenize(omitted).count;
+    omittedWords += countWords(omitted);
     const how = segment.marked ? 'cut with an ellipsis' : 'left out without an ellipsis';
 
     const negations = matchesOf(NEGATION, omitted, start);
@@ -423,7 +398,7 @@ export function findCues(input: CueInput): Cue[] {
   }
 
   // A large share of the passage left out.
-  const spanWords = tokenize(source.slice(span.start, span.end)).count;
+  const spanWords = countWords(source.slice(span.start, span.end));
   if (spanWords > 0 && omittedWords / spanWords > LARGE_SHARE) {
     const percent = Math.round((omittedWords / spanWords) * 100);
     cues.push({

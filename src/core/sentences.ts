@@ -10,17 +10,26 @@
  */
 
 const MAX_SCAN = 20_000;
-const CLOSERS = '"\'\u201d\u2019\u00bb)\\]\u300d\u300f';
-const ABBREVIATIONS = new Set([
-  'mr', 'mrs', 'ms', 'dr', 'st', 'jr', 'sr', 'vs', 'etc', 'e.g', 'i.e', 'cf', 'p', 'pp', 'vol', 'no', 'fig', 'ch', 'ed', 'eds', 'trans', 'prof', 'gen', 'col', 'capt', 'lt', 'rev', 'hon', 'gov', 'sen', 'rep', 'ibid', 'op', 'cit', 'al', 'c', 'ca',
-]);
+const CLOSERS = '"\'\u201d\u2019\u00bb\u203a)\\]\u300d\u300f';
 
 function isSpace(ch: string | undefined): boolean {
   return ch !== undefined && /\s/.test(ch);
 }
 
-/** Is there a sentence end whose final punctuation is at `i`? (i.e. text[i] is . ! ? … 。 ！ ？) */
-function isSentenceEndAt(text: string, i: number): { end: number } | null {
+/** Abbreviations whose full stop ends no sentence (English, German, Russian), lower case. */
+const ABBREVIATION_BEFORE = /(?:^|[^\p{L}])(?:mr|mrs|ms|dr|st|jr|sr|vs|etc|e\.g|i\.e|cf|pp?|vol|fig|ch|eds?|trans|prof|gen|col|capt|lt|sgt|rev|hon|gov|sen|rep|ibid|op|cit|al|ca|viz|repr|nr|bzw|usw|vgl|z\.b|d\.h|т\.е|т\.д|т\.п|гг?|см|стр|тов)$/iu;
+/** An initial: one capital letter standing alone ("G. F. Alexandrov"). */
+const INITIAL_BEFORE = /(?:^|[^\p{L}])\p{Lu}$/u;
+
+/**
+ * The one sentence detector of the engine (context, cues, verdict): is there a sentence
+ * end whose final punctuation is at `i`? Returns the offset just past it and any closing
+ * quotation marks or brackets, or null. `.`, `!`, `?`, `…` end a sentence before white space
+ * (or a run-in heading's dash, "_Organs_.—To suppose") unless the next word starts in lower
+ * case, or the stop follows an initial, an abbreviation or a digit of a decimal; inside
+ * "..." only the last dot counts. Chinese and Japanese `。！？` end one as they stand.
+ */
+export function isSentenceEndAt(text: string, i: number): { end: number } | null {
   const ch = text[i];
   if (ch === '\u3002' || ch === '\uff01' || ch === '\uff1f') {
     let j = i + 1;
@@ -28,18 +37,22 @@ function isSentenceEndAt(text: string, i: number): { end: number } | null {
     return { end: j };
   }
   if (ch !== '.' && ch !== '!' && ch !== '?' && ch !== '\u2026') return null;
-  let j = i + 1;
-  while (j < text.length && (text[j] === '.' || text[j] === '!' || text[j] === '?')) j++;
-  while (j < text.length && CLOSERS.includes(text[j]!)) j++;
-  if (j < text.length && !isSpace(text[j])) return null;
   if (ch === '.') {
-    // the word before the full stop
-    let k = i;
-    while (k > 0 && /[\p{L}.]/u.test(text[k - 1]!)) k--;
-    const word = text.slice(k, i).toLowerCase();
-    if (/^\p{Lu}$/u.test(text.slice(k, i))) return null; // an initial
-    if (ABBREVIATIONS.has(word)) return null;
+    if (text[i + 1] === '.') return null;
+    const before = text.slice(Math.max(0, i - 6), i);
+    if (ABBREVIATION_BEFORE.test(before) || INITIAL_BEFORE.test(before)) return null;
+    if (/\d/.test(text[i - 1] ?? '') && /\d/.test(text[i + 1] ?? '')) return null;
   }
+  let j = i + 1;
+  while (j < text.length && (text[j] === '!' || text[j] === '?')) j++;
+  while (j < text.length && CLOSERS.includes(text[j]!)) j++;
+  if (j >= text.length) return { end: j };
+  if ((text[j] === '\u2014' || text[j] === '\u2013') && /\p{Lu}/u.test(text[j + 1] ?? '')) return { end: j };
+  if (!isSpace(text[j])) return null;
+  let k = j;
+  while (k < text.length && isSpace(text[k])) k++;
+  // a lower-case word after the stop continues the sentence
+  if (k < text.length && /\p{Ll}/u.test(text[k]!)) return null;
   return { end: j };
 }
 

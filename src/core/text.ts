@@ -273,6 +273,11 @@ function isHighSurrogate(unit: number): boolean {
   return unit >= 0xd800 && unit <= 0xdbff;
 }
 
+/** The engine's one word counter: how many words the engine reads in a text (context, cues, pages). */
+export function countWords(text: string): number {
+  return tokenize(text).count;
+}
+
 /** Does the text hold at least one word? Stops at the first. */
 export function hasWords(text: string): boolean {
   const table = classTable();
