@@ -67,6 +67,16 @@ describe('POST /api/sources', () => {
     expect(Date.parse(res.body.provenance.retrievedAt)).not.toBeNaN();
   });
 
+  it('gives a map that POST /api/compare turns into "where" on the comparison', async () => {
+    const epub = epubFile('Origin', [{ title: 'The Letter', text: service.source }, { title: 'Difficulties of the Theory', text: darwin.source }]);
+    const imported = await request(app).post('/api/sources').attach('file', Buffer.from(epub), 'origin.epub');
+    const compared = await request(app).post('/api/compare').send({ quote: darwin.quote, source: imported.body.text, where: imported.body.where });
+    expect(compared.status).toBe(200);
+    expect(compared.body.where).toEqual({ chapter: 'Difficulties of the Theory' });
+    const bad = await request(app).post('/api/compare').send({ quote: darwin.quote, source: imported.body.text, where: 'p. 4' });
+    expect(bad.status).toBe(400);
+  });
+
   it('imports an address (JSON {"url"}) and keeps the final address', async () => {
     const res = await request(app).post('/api/sources').send({ url: `${base}/book.epub` });
     expect(res.status).toBe(200);

@@ -3,6 +3,8 @@ import { Router } from 'express';
 import { checkComparePair } from '../../limits.js';
 import { UserError } from '../../errors.js';
 import { comparePoolOf } from '../compare-pool.js';
+import { parseWhereMap } from '../../import/describe.js';
+import { withWhere } from '../../import/where.js';
 
 export function apiCompareRouter(): Router {
   const router = Router();
@@ -14,12 +16,15 @@ export function apiCompareRouter(): Router {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new UserError('The body must be a JSON object: {"quote": "...", "source": "..."}.');
     }
-    const { quote, source } = body as Record<string, unknown>;
+    const { quote, source, where } = body as Record<string, unknown>;
     if (quote === undefined) throw new UserError('The body has no "quote".');
     if (source === undefined) throw new UserError('The body has no "source".');
     checkComparePair(quote, source);
+    // an imported source's map (from POST /api/sources) puts "where": {"page": 74} on the comparison
+    const map = where === undefined ? undefined : parseWhereMap(JSON.stringify(where));
+    if (where !== undefined && !map) throw new UserError('"where" must be the map POST /api/sources gives: [{"start": 0, "page": 1}, ...].');
     // in a worker, within the time budget: a pathological pair cannot stall the server
-    res.json(await comparePoolOf(req).compare(quote, source as string));
+    res.json(withWhere(await comparePoolOf(req).compare(quote, source as string), map));
   });
   return router;
 }
