@@ -143,7 +143,7 @@ export function runCli(argv: string[], isTty = false, imported?: ImportedSource)
     if (values.help) return { stdout: `${usage()}\n`, stderr: '', exitCode: 0 };
     const [command, quoteFile, sourceFile, ...extra] = positionals;
     if (command !== 'compare') {
-      throw new UserError(command === undefined ? 'Missing command: try "elision compare QUOTE_FILE SOURCE_FILE" (or --help).' : `Unknown command ${JSON.stringify(command)}: the command is "compare".`);
+      throw new UserError(command === undefined ? 'Missing command: try "elision compare QUOTE_FILE SOURCE_FILE" (or --help).' : `Unknown command ${JSON.stringify(command)}: the commands are "compare", "find" and "library".`);
     }
     if (quoteFile === undefined || sourceFile === undefined) throw new UserError('compare needs two files: QUOTE_FILE SOURCE_FILE.');
     if (extra.length > 0) throw new UserError(`Unexpected argument ${JSON.stringify(extra[0])}: compare takes two files.`);
