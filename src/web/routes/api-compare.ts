@@ -2,9 +2,9 @@
 import { Router } from 'express';
 import { checkComparePair } from '../../limits.js';
 import { UserError } from '../../errors.js';
-import { comparePoolOf } from '../compare-pool.js';
+import type { RouteDeps } from '../route-deps.js';
 
-export function apiCompareRouter(): Router {
+export function apiCompareRouter({ pool }: RouteDeps): Router {
   const router = Router();
   router.post('/api/compare', async (req, res) => {
     if (!req.is('application/json')) {
@@ -19,7 +19,7 @@ export function apiCompareRouter(): Router {
     if (source === undefined) throw new UserError('The body has no "source".');
     checkComparePair(quote, source);
     // in a worker, within the time budget: a pathological pair cannot stall the server
-    res.json(await comparePoolOf(req).compare(quote, source as string));
+    res.json(await pool.compare(quote, source as string));
   });
   return router;
 }
