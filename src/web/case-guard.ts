@@ -16,6 +16,7 @@
  */
 import type { RequestHandler } from 'express';
 import { UserError } from '../errors.js';
+import { checkComparePair } from '../limits.js';
 import { describeBudget } from './compare-pool.js';
 import type { RouteDeps } from './route-deps.js';
 
@@ -75,6 +76,12 @@ export function guardCaseComparisons({ store, pool }: Pick<RouteDeps, 'store' | 
       return;
     }
     for (const pair of pairs) {
+      // a pair the limits refuse is the route's to name (413 for a text too large), not worth a worker's time
+      try {
+        checkComparePair(pair.quote, pair.source);
+      } catch {
+        continue;
+      }
       try {
         await pool.compare(pair.quote, pair.source, {}, budgetMs);
       } catch (error) {
