@@ -86,8 +86,8 @@ function markov(random: () => number, chars: number): string {
 const random = seeded(1851);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'elision-library-bench-'));
 const dbFile = path.join(dir, 'library.db');
-const store = openCaseStore(dbFile);
-const library = store.library!;
+const store = await openCaseStore(dbFile);
+const library = store.library;
 
 // Planted passages: 200 words of the held-out chapters, one in each of the first sources that get one.
 const PASSAGE_WORDS = 160;
@@ -195,7 +195,7 @@ for (const length of lengths) {
   }
   rows.push(fabricated);
 }
-store.close();
+await store.close();
 rmSync(dir, { recursive: true, force: true });
 
 const percentile = (values: number[], p: number) => {

@@ -13,3 +13,16 @@ export class UserError extends Error {
     this.exitCode = exitCode;
   }
 }
+
+/**
+ * A 503 the client can simply retry: the server is busy (a database lock held by another
+ * process, a full queue), and nothing was changed. The error handler sends Retry-After.
+ */
+export class BusyError extends UserError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds = 2) {
+    super(message, 503, 1);
+    this.name = 'BusyError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

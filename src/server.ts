@@ -65,8 +65,13 @@ const config = readConfig();
 const logger = createLogger();
 
 mkdirSync(path.dirname(path.resolve(config.dbFile)), { recursive: true });
-const store = openCaseStore(config.dbFile);
-importBuiltInCases(store, path.join(root, 'data', 'cases'));
+let store: Awaited<ReturnType<typeof openCaseStore>>;
+try {
+  store = await openCaseStore(config.dbFile);
+  await importBuiltInCases(store, path.join(root, 'data', 'cases'));
+} catch (error) {
+  fail((error as Error).message);
+}
 
 const app = createApp({
   store,
@@ -108,11 +113,11 @@ function shutdown(signal: NodeJS.Signals): void {
   stopping = true;
   logger.info({ signal }, 'stopping: no new connections, finishing requests in flight');
   server.close(() => {
-    void sharedComparePool().close();
-    store.close();
-    logger.info('stopped');
-    logger.flush();
-    process.exit(0);
+    void Promise.allSettled([sharedComparePool().close(), store.close()]).then(() => {
+      logger.info('stopped');
+      logger.flush();
+      process.exit(0);
+    });
   });
   // close() only drops connections idle at that moment; keep-alive connections become
   // idle as their last answer is sent, so drop those as they do.

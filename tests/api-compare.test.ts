@@ -2,9 +2,12 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/web/app.js';
-import { memoryStore } from './helpers/memory-store.js';
+import { memoryStore } from './helpers/temp-store.js';
 
-const app = createApp({ store: memoryStore(), csrf: false });
+/** The real store, in memory: these tests are about the app around it. */
+const sharedStore = await memoryStore();
+
+const app = createApp({ store: sharedStore, csrf: false });
 const source = 'It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness.';
 
 describe('POST /api/compare', () => {

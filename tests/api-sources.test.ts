@@ -11,14 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImportPool } from '../src/import/import-pool.js';
 import { createSourceImporter } from '../src/import/importer.js';
 import { createApp } from '../src/web/app.js';
-import { memoryStore } from './helpers/memory-store.js';
+import { memoryStore } from './helpers/temp-store.js';
+
+/** The real store, in memory: these tests are about the routes around it. */
+const sharedStore = await memoryStore();
 import { asParagraphs, caseTexts, epubFile, htmlPage, zipBomb } from './helpers/source-fixtures.js';
 
 const service = caseTexts('service-stalin-resignation');
 const darwin = caseTexts('darwin-eye');
 const pool = new ImportPool(20_000);
-const app = createApp({ store: memoryStore(), csrf: true, sourceImporter: createSourceImporter({ pool, fetch: { allowPrivate: true, timeoutMs: 5_000 } }) });
-const strictApp = createApp({ store: memoryStore(), csrf: true, sourceImporter: createSourceImporter({ pool, fetch: {} }) });
+const app = createApp({ store: sharedStore, csrf: true, sourceImporter: createSourceImporter({ pool, fetch: { allowPrivate: true, timeoutMs: 5_000 } }) });
+const strictApp = createApp({ store: sharedStore, csrf: true, sourceImporter: createSourceImporter({ pool, fetch: {} }) });
 
 const blogPost = htmlPage(
   'Stalin tried to resign four times',
@@ -120,7 +123,7 @@ describe('POST /api/sources', () => {
 
   it('stops a file that takes longer than the budget, and reads the next one', async () => {
     const tightPool = new ImportPool(1);
-    const tight = createApp({ store: memoryStore(), csrf: false, sourceImporter: createSourceImporter({ pool: tightPool }) });
+    const tight = createApp({ store: sharedStore, csrf: false, sourceImporter: createSourceImporter({ pool: tightPool }) });
     try {
       const slow = await request(tight).post('/api/sources').attach('file', Buffer.from(epubFile('Origin', [{ title: 'A', text: darwin.source }])), 'a.epub');
       expect(slow.status).toBe(422);

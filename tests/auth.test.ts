@@ -3,16 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/web/app.js';
 import { ADMIN_COOKIE, adminSessionValue, changesCases, isAdminToken, safeReturnPath } from '../src/web/auth.js';
 import { cookieHeader, csrfToken } from './helpers/csrf.js';
-import { memoryStore } from './helpers/memory-store.js';
+import { memoryStore } from './helpers/temp-store.js';
+
+/** The real store, in memory: these tests are about the app around it. */
+const sharedStore = await memoryStore();
 
 const TOKEN = 'correct horse battery staple';
 
 function app(adminToken: string | undefined = TOKEN) {
-  return createApp({ store: memoryStore(), adminToken });
+  return createApp({ store: sharedStore, adminToken });
 }
 
 function openApp() {
-  return createApp({ store: memoryStore() });
+  return createApp({ store: sharedStore });
 }
 
 async function loggedInAgent(target = app()) {
@@ -108,7 +111,7 @@ describe('editing protection with ELISION_ADMIN_TOKEN', () => {
   });
 
   it('marks the cookie Secure behind https', async () => {
-    const target = createApp({ store: memoryStore(), adminToken: TOKEN, trustProxy: 1 });
+    const target = createApp({ store: sharedStore, adminToken: TOKEN, trustProxy: 1 });
     const page = await request(target).get('/login').set('X-Forwarded-Proto', 'https');
     expect(cookieHeader(page)).toContain('elision_csrf=');
     expect(String(page.headers['set-cookie'])).toMatch(/; Secure/);

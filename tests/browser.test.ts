@@ -21,7 +21,7 @@ let app: RunningApp;
 
 beforeAll(async () => {
   app = await startApp();
-  app.store.create({ title: 'The committee minutes', source: { text: SOURCE, citation: { author: 'The clerk' } }, quotations: [{ text: QUOTE, quotedBy: { author: 'A newspaper' } }] }, 'committee-minutes');
+  await app.store.create({ title: 'The committee minutes', source: { text: SOURCE, citation: { author: 'The clerk' } }, quotations: [{ text: QUOTE, quotedBy: { author: 'A newspaper' } }] }, 'committee-minutes');
   mkdirSync('screenshots', { recursive: true });
   mkdirSync('docs', { recursive: true });
 });

@@ -1,28 +1,22 @@
 /** HTTP tests of the case management pages: list/search, create, edit, add a quotation, delete, download, import. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/web/app.js';
-import { openCaseStore } from '../src/store/case-store.js';
+import { memoryStore } from './helpers/temp-store.js';
 import type { CaseInput, CaseStore } from '../src/cases/types.js';
 import { csrfToken } from './helpers/csrf.js';
 
-let dir: string;
 let store: CaseStore;
 let app: Express;
 
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elision-admin-'));
-  store = openCaseStore(path.join(dir, 'elision.db'));
+beforeEach(async () => {
+  store = await memoryStore();
   app = createApp({ store, csrf: false });
 });
 
-afterEach(() => {
-  store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+afterEach(async () => {
+  await store.close();
 });
 
 const HOSTILE = '<script>alert(1)</script>"\'&';
@@ -73,9 +67,9 @@ function newCaseForm(overrides: Record<string, string> = {}): Record<string, str
 }
 
 describe('GET /cases', () => {
-  beforeEach(() => {
-    store.create(sample());
-    store.create(sample({ title: 'Yorick', source: { text: 'Alas, poor Yorick! I knew him, Horatio.', citation: { author: 'William Shakespeare' } }, quotations: [{ text: 'I knew him well', quotedBy: { author: 'Popular memory' } }], tags: ['Shakespeare'] }));
+  beforeEach(async () => {
+    await store.create(sample());
+    await store.create(sample({ title: 'Yorick', source: { text: 'Alas, poor Yorick! I knew him, Horatio.', citation: { author: 'William Shakespeare' } }, quotations: [{ text: 'I knew him well', quotedBy: { author: 'Popular memory' } }], tags: ['Shakespeare'] }));
   });
 
   it('lists every case with links to it, its edit, JSON and delete pages, and the new/import/export links', async () => {
@@ -116,7 +110,7 @@ describe('GET /cases', () => {
   });
 
   it('escapes hostile titles, authors and tags', async () => {
-    store.create(sample({ title: HOSTILE, source: { text: 'a b c', citation: { author: HOSTILE } }, tags: ['<b>x</b>'], quotations: [{ text: 'a', quotedBy: { author: '<img src=x onerror=alert(1)>' } }] }));
+    await store.create(sample({ title: HOSTILE, source: { text: 'a b c', citation: { author: HOSTILE } }, tags: ['<b>x</b>'], quotations: [{ text: 'a', quotedBy: { author: '<img src=x onerror=alert(1)>' } }] }));
     const res = await request(app).get('/cases');
     expect(res.text).not.toMatch(/<script>alert|<img src=x|<b>x<\/b>/);
   });
@@ -137,7 +131,7 @@ describe('creating a case', () => {
     const res = await request(app).post('/cases').type('form').send(newCaseForm());
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/cases/congreve-misquoted');
-    const saved = store.get('congreve-misquoted')!;
+    const saved = (await store.get('congreve-misquoted'))!;
     expect(saved).toMatchObject({
       title: 'Congreve, misquoted',
       source: {
@@ -168,7 +162,7 @@ describe('creating a case', () => {
     });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/cases/greeley');
-    expect(store.get('greeley')).toMatchObject({
+    expect(await store.get('greeley')).toMatchObject({
       source: { citation: { author: 'Abraham Lincoln', work: 'Letter to Horace Greeley', year: '1862' } },
       quotations: [{ text: 'save the Union', quotedBy: { author: 'A newspaper' } }],
       tags: [],
@@ -186,7 +180,7 @@ describe('creating a case', () => {
     expect(res.text).not.toContain('<script>alert(1)</script>');
     expect(res.text).toContain('value="William Congreve"');
     expect(res.text).toContain('misquotation, drama,  , Drama');
-    expect(store.list()).toEqual([]);
+    expect(await store.list()).toEqual([]);
   });
 
   const refusals: Array<[string, Record<string, string>, number, string, string]> = [
@@ -204,12 +198,12 @@ describe('creating a case', () => {
       expect(res.status).toBe(status);
       expect(res.text).toContain(message);
       expect(res.text).toMatch(new RegExp(`id="f-${fieldName}" name="${fieldName}"[^>]*aria-invalid="true"`));
-      expect(store.list()).toEqual([]);
+      expect(await store.list()).toEqual([]);
     });
   }
 
   it('refuses a slug that is taken with 409 and keeps the form', async () => {
-    store.create(sample(), 'taken');
+    await store.create(sample(), 'taken');
     const res = await request(app).post('/cases').type('form').send(newCaseForm({ slug: 'taken' }));
     expect(res.status).toBe(409);
     expect(res.text).toContain('A case with the slug &#34;taken&#34; already exists.');
@@ -223,8 +217,8 @@ describe('creating a case', () => {
 });
 
 describe('editing a case', () => {
-  beforeEach(() => {
-    store.create(sample({ quotations: [{ text: 'Pride goeth before a fall', quotedBy: { author: 'Everyone', url: 'https://example.org/a' }, note: 'n1' }, { text: 'an haughty spirit', quotedBy: { author: 'Someone' } }] }), 'pride');
+  beforeEach(async () => {
+    await store.create(sample({ quotations: [{ text: 'Pride goeth before a fall', quotedBy: { author: 'Everyone', url: 'https://example.org/a' }, note: 'n1' }, { text: 'an haughty spirit', quotedBy: { author: 'Someone' } }] }), 'pride');
   });
 
   function editForm(overrides: Record<string, string> = {}): Record<string, string> {
@@ -255,7 +249,7 @@ describe('editing a case', () => {
     const res = await request(app).post('/cases/pride/edit').type('form').send(editForm());
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/cases/pride');
-    expect(store.get('pride')).toMatchObject({
+    expect(await store.get('pride')).toMatchObject({
       slug: 'pride',
       title: 'Pride, edited',
       source: { citation: { author: 'KJV', work: 'Proverbs', page: '16:18' } },
@@ -266,7 +260,7 @@ describe('editing a case', () => {
 
   it('removes a ticked quotation', async () => {
     await request(app).post('/cases/pride/edit').type('form').send(editForm({ 'remove-0': '1' }));
-    expect(store.get('pride')!.quotations.map((q) => q.text)).toEqual(['an haughty spirit']);
+    expect((await store.get('pride'))!.quotations.map((q) => q.text)).toEqual(['an haughty spirit']);
   });
 
   it('refuses to remove every quotation, keeping the form as typed', async () => {
@@ -275,7 +269,7 @@ describe('editing a case', () => {
     expect(res.text).toContain('A case needs at least one quotation.');
     expect(res.text).toContain('value="Pride, edited"');
     expect(res.text.match(/ checked>/g)).toHaveLength(2);
-    expect(store.get('pride')!.quotations).toHaveLength(2);
+    expect((await store.get('pride'))!.quotations).toHaveLength(2);
   });
 
   it('names and marks the right quotation when one is bad, counting removed ones', async () => {
@@ -292,15 +286,15 @@ describe('editing a case', () => {
 });
 
 describe('adding a quotation', () => {
-  beforeEach(() => {
-    store.create(sample(), 'pride');
+  beforeEach(async () => {
+    await store.create(sample(), 'pride');
   });
 
   it('adds another quotation of the same source and redirects to the case', async () => {
     const res = await request(app).post('/cases/pride/quotations').type('form').send({ quote: 'Pride goeth before destruction', quotedBy: 'A preacher', quotedByWork: 'Sermon', quotedByDate: '1850', quoteNote: 'the whole first half' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/cases/pride?quotation=1');
-    const saved = store.get('pride')!;
+    const saved = (await store.get('pride'))!;
     expect(saved.quotations).toEqual([
       sample().quotations[0],
       { text: 'Pride goeth before destruction', quotedBy: { author: 'A preacher', work: 'Sermon', date: '1850' }, note: 'the whole first half' },
@@ -315,15 +309,15 @@ describe('adding a quotation', () => {
     expect(res.text).toContain('<strong>Not added:</strong> The quotation is empty.');
     expect(res.text).toContain('value="Kept &lt;b&gt;name&lt;/b&gt;"');
     expect(res.text).toMatch(/id="f-quote" name="quote"[^>]*aria-invalid="true" aria-describedby="add-error"/);
-    expect(store.get('pride')!.quotations).toHaveLength(1);
+    expect((await store.get('pride'))!.quotations).toHaveLength(1);
   });
 
   it('refuses a twenty-first quotation', async () => {
-    store.update('pride', sample({ quotations: Array.from({ length: 20 }, (_, i) => ({ text: `Pride ${i}` })) }));
+    await store.update('pride', sample({ quotations: Array.from({ length: 20 }, (_, i) => ({ text: `Pride ${i}` })) }));
     const res = await request(app).post('/cases/pride/quotations').type('form').send({ quote: 'Pride goeth' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('A case holds at most 20 quotations.');
-    expect(store.get('pride')!.quotations).toHaveLength(20);
+    expect((await store.get('pride'))!.quotations).toHaveLength(20);
   });
 
   it('answers 404 for a missing case', async () => {
@@ -332,8 +326,8 @@ describe('adding a quotation', () => {
 });
 
 describe('deleting a case', () => {
-  beforeEach(() => {
-    store.create(sample({ title: HOSTILE }), 'pride');
+  beforeEach(async () => {
+    await store.create(sample({ title: HOSTILE }), 'pride');
   });
 
   it('asks first, with a POST form, and escapes the title', async () => {
@@ -342,14 +336,14 @@ describe('deleting a case', () => {
     expect(res.text).toContain('action="/cases/pride/delete"');
     expect(res.text).toContain('name="_csrf"');
     expect(res.text).not.toContain('<script>alert(1)</script>');
-    expect(store.get('pride')).toBeDefined();
+    expect(await store.get('pride')).toBeDefined();
   });
 
   it('deletes on POST and redirects to the list, which says so', async () => {
     const res = await request(app).post('/cases/pride/delete').type('form').send({});
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/cases?deleted=pride');
-    expect(store.get('pride')).toBeUndefined();
+    expect(await store.get('pride')).toBeUndefined();
     const list = await request(app).get(res.headers.location!);
     expect(list.text).toContain('The case “pride” was deleted.');
   });
@@ -362,7 +356,7 @@ describe('deleting a case', () => {
 
 describe('downloading and importing', () => {
   it('downloads one case as a JSON attachment that imports back', async () => {
-    store.create(sample(), 'pride');
+    await store.create(sample(), 'pride');
     const res = await request(app).get('/cases/pride/case.json');
     expect(res.status).toBe(200);
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="?pride\.json"?$/);
@@ -372,7 +366,7 @@ describe('downloading and importing', () => {
     const imported = await request(app).post('/cases/import').type('form').send({ json: res.text });
     expect(imported.status).toBe(303);
     expect(imported.headers.location).toBe('/cases?imported=1');
-    expect(store.get('pride-2')?.source).toEqual(sample().source);
+    expect((await store.get('pride-2'))?.source).toEqual(sample().source);
     expect((await request(app).get('/cases?imported=1')).text).toContain('Imported 1 case.');
     expect((await request(app).get('/cases/missing/case.json')).status).toBe(404);
   });
@@ -391,7 +385,7 @@ describe('downloading and importing', () => {
     const res = await request(app).post('/cases/import').attach('file', Buffer.from(file), { filename: 'cases.json', contentType: 'application/json' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/cases?imported=2');
-    expect(store.list().map((c) => c.title)).toEqual(['Another', 'From a file']);
+    expect((await store.list()).map((c) => c.title)).toEqual(['Another', 'From a file']);
   });
 
   const refusals: Array<[string, string, string]> = [
@@ -403,13 +397,13 @@ describe('downloading and importing', () => {
   ];
   for (const [what, json, message] of refusals) {
     it(`refuses ${what} with 400, keeps the pasted text and imports nothing`, async () => {
-      store.create(sample(), 'before');
+      await store.create(sample(), 'before');
       const res = await request(app).post('/cases/import').type('form').send({ json });
       expect(res.status).toBe(400);
       expect(res.text).toContain('<strong>Nothing was imported:</strong>');
       expect(res.text).toContain(message);
       if (json !== '') expect(res.text).toContain(json.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;'));
-      expect(store.list().map((c) => c.slug)).toEqual(['before']);
+      expect((await store.list()).map((c) => c.slug)).toEqual(['before']);
     });
   }
 
@@ -422,7 +416,7 @@ describe('downloading and importing', () => {
 
 describe('with CSRF protection on, as the server runs', () => {
   let protectedApp: Express;
-  beforeEach(() => {
+  beforeEach(async () => {
     protectedApp = createApp({ store });
   });
 
@@ -431,10 +425,10 @@ describe('with CSRF protection on, as the server runs', () => {
     const token = await csrfToken(agent, '/cases/new');
     const refused = await agent.post('/cases').type('form').send(newCaseForm());
     expect(refused.status).toBe(403);
-    expect(store.list()).toEqual([]);
+    expect(await store.list()).toEqual([]);
     const accepted = await agent.post('/cases').type('form').send({ ...newCaseForm(), _csrf: token });
     expect(accepted.status).toBe(303);
-    expect(store.list()).toHaveLength(1);
+    expect(await store.list()).toHaveLength(1);
   });
 
   it('accepts a file upload whose token is in the form address, as the import page writes it', async () => {
@@ -444,7 +438,7 @@ describe('with CSRF protection on, as the server runs', () => {
     expect(action).toBeDefined();
     const res = await agent.post(action!.replace(/&amp;/g, '&')).attach('file', Buffer.from(JSON.stringify(sample())), { filename: 'case.json', contentType: 'application/json' });
     expect(res.status).toBe(303);
-    expect(store.list().map((c) => c.title)).toEqual(['Pride before a fall']);
+    expect((await store.list()).map((c) => c.title)).toEqual(['Pride before a fall']);
   });
 
   it('lets the JSON API through without a token', async () => {
@@ -455,7 +449,7 @@ describe('with CSRF protection on, as the server runs', () => {
 
 describe('with editing protected by an admin token', () => {
   it('offers no editing links to a browser that is not logged in, and a login link instead', async () => {
-    store.create(sample(), 'pride');
+    await store.create(sample(), 'pride');
     const res = await request(createApp({ store, csrf: false, adminToken: 'secret-token' })).get('/cases');
     expect(res.status).toBe(200);
     expect(res.text).toContain('href="/cases/pride"');
@@ -465,7 +459,7 @@ describe('with editing protected by an admin token', () => {
   });
 
   it('offers them to a caller that carries the token', async () => {
-    store.create(sample(), 'pride');
+    await store.create(sample(), 'pride');
     const res = await request(createApp({ store, csrf: false, adminToken: 'secret-token' })).get('/cases').set('Authorization', 'Bearer secret-token');
     expect(res.text).toContain('href="/cases/pride/edit"');
     expect(res.text).toContain('href="/cases/new"');

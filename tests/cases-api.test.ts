@@ -1,28 +1,22 @@
 /** HTTP tests of the cases JSON API (supertest against createApp with a real SQLite store in a temp folder). */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/web/app.js';
-import { openCaseStore } from '../src/store/case-store.js';
+import { memoryStore } from './helpers/temp-store.js';
 import type { CaseStore } from '../src/cases/types.js';
 import { MAX_QUOTATIONS } from '../src/cases/schema.js';
 
-let dir: string;
 let store: CaseStore;
 let app: Express;
 
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elision-api-'));
-  store = openCaseStore(path.join(dir, 'elision.db'));
+beforeEach(async () => {
+  store = await memoryStore();
   app = createApp({ store, csrf: false });
 });
 
-afterEach(() => {
-  store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+afterEach(async () => {
+  await store.close();
 });
 
 function caseBody(overrides: Record<string, unknown> = {}) {
@@ -108,7 +102,7 @@ describe('POST /api/cases', () => {
       const res = await post(body);
       expect(res.status).toBe(status);
       expect(res.body.error).toMatch(message);
-      expect(store.list()).toEqual([]);
+      expect(await store.list()).toEqual([]);
     });
   }
 
@@ -217,7 +211,7 @@ describe('PUT and DELETE /api/cases/:slug', () => {
     expect(missing.status).toBe(404);
     const bad = await request(app).put('/api/cases/yorick').set('Content-Type', 'application/json').send(JSON.stringify(caseBody({ quotations: [] })));
     expect(bad.status).toBe(400);
-    expect(store.get('yorick')!.quotations).toHaveLength(1);
+    expect((await store.get('yorick'))!.quotations).toHaveLength(1);
   });
 
   it('deletes a case (204), then answers 404', async () => {
@@ -242,7 +236,7 @@ describe('export and import', () => {
     expect(exported).toMatchObject({ format: 'elision-cases', version: 1 });
     expect(exported.cases.map((c: { slug: string }) => c.slug)).toEqual(['second', 'yorick']);
 
-    const otherStore = openCaseStore(path.join(dir, 'other.db'));
+    const otherStore = await memoryStore();
     try {
       const otherApp = createApp({ store: otherStore, csrf: false });
       const imported = await request(otherApp).post('/api/cases/import').set('Content-Type', 'application/json').send(res.text);
@@ -251,7 +245,7 @@ describe('export and import', () => {
       const strip = ({ createdAt, updatedAt, ...rest }: Record<string, unknown>) => rest;
       expect(strip((await request(otherApp).get('/api/cases/yorick')).body)).toEqual(strip(exported.cases[1]));
     } finally {
-      otherStore.close();
+      await otherStore.close();
     }
   });
 
@@ -262,7 +256,7 @@ describe('export and import', () => {
     expect(one.body.cases).toEqual([{ slug: 'yorick-2', title: 'Yorick' }]);
     const list = await request(app).post('/api/cases/import').set('Content-Type', 'application/json').send(JSON.stringify([caseBody({ title: 'A' }), caseBody({ title: 'B' })]));
     expect(list.body.imported).toBe(2);
-    expect(store.list()).toHaveLength(4);
+    expect(await store.list()).toHaveLength(4);
   });
 
   const hostile: Array<[string, string, RegExp]> = [
@@ -282,7 +276,7 @@ describe('export and import', () => {
       const res = await request(app).post('/api/cases/import').set('Content-Type', 'application/json').send(body);
       expect(res.status).toBe(400);
       expect(res.body.error).toMatch(message);
-      expect(store.list().map((c) => c.slug)).toEqual(['already-here']);
+      expect((await store.list()).map((c) => c.slug)).toEqual(['already-here']);
     });
   }
 });

@@ -4,8 +4,11 @@ import { UserError } from '../src/errors.js';
 import { ComparePool } from '../src/web/compare-pool.js';
 import request from 'supertest';
 import { createApp } from '../src/web/app.js';
-import { memoryStore } from './helpers/memory-store.js';
+import { memoryStore } from './helpers/temp-store.js';
 import { slowPair } from './helpers/slow-pair.js';
+
+/** The real store, in memory: these tests are about the app around it. */
+const sharedStore = await memoryStore();
 
 const pool = new ComparePool(1500, 1);
 afterAll(() => pool.close());
@@ -55,7 +58,7 @@ describe('ComparePool', () => {
   });
 
   it('through the app: a pasted pair over the budget gets a clear 503 while the health check answers at once', async () => {
-    const app = createApp({ store: memoryStore(), comparePool: tight, csrf: false });
+    const app = createApp({ store: sharedStore, pool: tight, csrf: false });
     await request(app).post('/api/compare').send({ quote: 'warm', source: SOURCE });
     const slow = request(app).post('/api/compare').send(slowPair('api')).then((res) => res);
     await new Promise((resolve) => setTimeout(resolve, 50));

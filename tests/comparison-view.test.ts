@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compare } from '../src/core/compare.js';
 import type { Comparison } from '../src/core/types.js';
-import { ComparisonCache, comparisonKey } from '../src/web/comparison-cache.js';
+import { ComparisonCache, comparisonKey, comparisonSize } from '../src/web/comparison-cache.js';
 import {
   buildComparisonView,
   buildDebateView,
@@ -282,24 +282,51 @@ describe('property: every character shown once', () => {
 });
 
 describe('ComparisonCache', () => {
-  it('computes a pair once, keys on options too, and evicts the least recently used', () => {
+  it('computes a pair once, keys on options too, and evicts the least recently used', async () => {
     let calls = 0;
     const cache = new ComparisonCache((quote, source, options) => {
       calls++;
       return compare(quote, source, options);
-    }, 2);
-    const first = cache.compare('said the plan', SOURCE);
-    expect(cache.compare('said the plan', SOURCE)).toBe(first);
+    }, { capacity: 2 });
+    const first = await cache.compare('said the plan', SOURCE);
+    expect(await cache.compare('said the plan', SOURCE)).toBe(first);
     expect(calls).toBe(1);
-    cache.compare('said the plan', SOURCE, { contextSentences: 0 });
+    await cache.compare('said the plan', SOURCE, { contextSentences: 0 });
     expect(calls).toBe(2);
-    cache.compare('said the plan', SOURCE); // touch: now the most recent
-    cache.compare('Nobody objected', SOURCE); // evicts the contextSentences: 0 entry
+    await cache.compare('said the plan', SOURCE); // touch: now the most recent
+    await cache.compare('Nobody objected', SOURCE); // evicts the contextSentences: 0 entry
     expect(cache.size).toBe(2);
-    cache.compare('said the plan', SOURCE);
+    await cache.compare('said the plan', SOURCE);
     expect(calls).toBe(3);
-    cache.compare('said the plan', SOURCE, { contextSentences: 0 });
+    await cache.compare('said the plan', SOURCE, { contextSentences: 0 });
     expect(calls).toBe(4);
+  });
+
+  it('computes a pair asked for twice at once only once', async () => {
+    let calls = 0;
+    const cache = new ComparisonCache(async (quote, source, options) => {
+      calls++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return compare(quote, source, options);
+    });
+    const [a, b] = await Promise.all([cache.compare('said the plan', SOURCE), cache.compare('said the plan', SOURCE)]);
+    expect(a).toBe(b);
+    expect(calls).toBe(1);
+  });
+
+  it('is bounded by the size of what it holds, and forgets a failed computation', async () => {
+    const cache = new ComparisonCache(compare, { maxBytes: comparisonSize(compare('said the plan', SOURCE)) + 10 });
+    await cache.compare('said the plan', SOURCE);
+    await cache.compare('Nobody objected', SOURCE);
+    expect(cache.size).toBe(1);
+    let fail = true;
+    const flaky = new ComparisonCache((quote, source) => {
+      if (fail) throw new Error('worker gone');
+      return compare(quote, source);
+    });
+    await expect(flaky.compare('said the plan', SOURCE)).rejects.toThrow('worker gone');
+    fail = false;
+    expect((await flaky.compare('said the plan', SOURCE)).found).toBe(true);
   });
 
   it('keys cannot collide by moving text between quotation and source', () => {

@@ -4,20 +4,18 @@
  * must be there and whole, every case there must be whole, and SQLite's own
  * integrity check must pass.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from './helpers/server-process.js';
+import { tempDir, type TempDir } from './helpers/temp-store.js';
 
 let servers: ServerProcess[] = [];
-let dir: string | undefined;
+let dir: TempDir | undefined;
 
 afterEach(() => {
   for (const server of servers) if (server.child.exitCode === null) server.child.kill('SIGKILL');
   servers = [];
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir?.remove();
 });
 
 const RUN = `durability-${process.pid}`;
@@ -45,8 +43,8 @@ interface Saved {
 
 describe('durability under SIGKILL', () => {
   it('keeps every save that was answered 2xx, whole, and the database passes integrity_check', async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'elision-durability-'));
-    const db = path.join(dir, 'cases.db');
+    dir = tempDir('durability');
+    const db = dir.file('cases.db');
     const first = await startServer({ ELISION_DB: db });
     servers.push(first);
 

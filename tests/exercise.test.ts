@@ -5,20 +5,15 @@
  * style). The app runs in memory over a real SQLite store in a temp folder, with the
  * built-in cases imported and a few cases made for these tests.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Express } from 'express';
 import type { CaseStore } from '../src/cases/types.js';
-import { openCaseStore } from '../src/store/case-store.js';
-import { importBuiltInCases } from '../src/store/import-built-in.js';
+import { memoryStore } from './helpers/temp-store.js';
 import { createApp } from '../src/web/app.js';
 import { buildReading, cueRevealStep, stepsFor } from '../src/web/routes/exercise.js';
 import { compare } from '../src/core/compare.js';
 
-let dir: string;
 let store: CaseStore;
 let app: Express;
 
@@ -27,11 +22,9 @@ const SECRET_SOURCE =
   'Zephyr opening words stand here. The committee said the bridge was unsafe, quixotically old and really must close at once. Yonder closing words follow it.';
 const SECRET_QUOTE = 'the bridge was … quixotically old and close at once';
 
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'elision-exercise-'));
-  store = openCaseStore(path.join(dir, 'elision.db'));
-  importBuiltInCases(store, path.resolve('data/cases'));
-  store.create(
+beforeAll(async () => {
+  store = await memoryStore({ builtIns: true });
+  await store.create(
     {
       title: 'The bridge',
       source: { text: SECRET_SOURCE, citation: { author: 'A. Engineer', work: 'Report on the bridge', year: '1999', note: 'Zanzibar note' } },
@@ -43,7 +36,7 @@ beforeAll(() => {
     },
     'bridge',
   );
-  store.create(
+  await store.create(
     {
       title: 'Hostile <b>title</b>',
       source: { text: 'He wrote <script>alert(1)</script> and "quoted" things & more. Then he left.', citation: { author: '<i>Evil</i>' } },
@@ -54,9 +47,8 @@ beforeAll(() => {
   app = createApp({ store });
 });
 
-afterAll(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+afterAll(async () => {
+  await store.close();
 });
 
 /** The page's text as a reader would search it: tags dropped, entities decoded, white space folded. */
@@ -94,10 +86,10 @@ function pageWords(html: string): string {
 
 describe('the first page of the exercise', () => {
   it('holds no source text at all, for every quotation of every built-in case', async () => {
-    const summaries = store.list().filter((s) => s.builtIn);
+    const summaries = (await store.list()).filter((s) => s.builtIn);
     expect(summaries.length).toBeGreaterThan(0);
     for (const summary of summaries) {
-      const kase = store.get(summary.slug)!;
+      const kase = (await store.get(summary.slug))!;
       const quotationTexts = kase.quotations.map((q) => q.text);
       const shingles = sourceOnlyShingles(kase.source.text, quotationTexts);
       for (let i = 0; i < kase.quotations.length; i++) {
@@ -283,7 +275,7 @@ describe('what each step reveals (the view model)', () => {
   const comparison = compare(SECRET_QUOTE, SECRET_SOURCE);
   const text = (step: number) => buildReading(comparison, SECRET_QUOTE, SECRET_SOURCE, step).map((p) => p.text).join('');
 
-  it('reveals marked cuts at 2, silent cuts at 3, context at 4', () => {
+  it('reveals marked cuts at 2, silent cuts at 3, context at 4', async () => {
     expect(text(2)).toContain('unsafe');
     expect(text(2)).not.toContain('really');
     expect(text(3)).toContain('really must');
@@ -292,7 +284,7 @@ describe('what each step reveals (the view model)', () => {
     expect(text(4)).toContain('Yonder closing words follow it.');
   });
 
-  it('shows each cue from the step that reveals what it is about', () => {
+  it('shows each cue from the step that reveals what it is about', async () => {
     for (const cue of comparison.cues) {
       const step = cueRevealStep(cue, comparison.segments);
       const segment = cue.segment !== undefined ? comparison.segments[cue.segment] : undefined;
@@ -301,7 +293,7 @@ describe('what each step reveals (the view model)', () => {
     }
   });
 
-  it('has four steps, and a fifth for a case with several quotations', () => {
+  it('has four steps, and a fifth for a case with several quotations', async () => {
     expect(stepsFor(1).map((s) => s.id)).toEqual(['quotation', 'marked', 'silent', 'context']);
     expect(stepsFor(2).map((s) => s.id)).toEqual(['quotation', 'marked', 'silent', 'context', 'debate']);
   });

@@ -1,26 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseStore } from '../src/cases/types.js';
 import { exporters } from '../src/export/registry.js';
 import { safeFileStem } from '../src/web/routes/exports.js';
 import { createApp } from '../src/web/app.js';
-import { openCaseStore } from '../src/store/case-store.js';
-import { importBuiltInCases } from '../src/store/import-built-in.js';
+import { memoryStore } from './helpers/temp-store.js';
 import { csrfToken } from './helpers/csrf.js';
 import { FOUNDING_SLUG, projectRoot } from './helpers/export-fixtures.js';
 
-let dir: string;
 let store: CaseStore;
 let app: ReturnType<typeof createApp>;
 
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'elision-export-'));
-  store = openCaseStore(path.join(dir, 'cases.db'));
-  importBuiltInCases(store, path.join(projectRoot, 'data', 'cases'));
-  store.create(
+beforeAll(async () => {
+  store = await memoryStore({ builtIns: true });
+  await store.create(
     {
       title: 'Hostile <b>case</b>',
       source: { text: 'It did not approve the plan, and the chairman resigned. =SUM(1) later.', citation: { author: 'Jane <Doe>' } },
@@ -31,9 +24,8 @@ beforeAll(() => {
   app = createApp({ store, csrf: false });
 });
 
-afterAll(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+afterAll(async () => {
+  await store.close();
 });
 
 const exportUrl = (query: string, slug = FOUNDING_SLUG) => `/cases/${slug}/export?${query}`;

@@ -16,8 +16,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compare } from '../src/core/compare.js';
 import type { Comparison, Span } from '../src/core/types.js';
 import { createApp } from '../src/web/app.js';
-import { memoryStore } from './helpers/memory-store.js';
+import { memoryStore } from './helpers/temp-store.js';
 import { projectRoot } from './helpers/server-process.js';
+
+/** The real store, in memory: these tests are about the app around it. */
+const sharedStore = await memoryStore();
 
 const run = promisify(execFile);
 
@@ -231,7 +234,7 @@ describe('compare() under fuzzing', () => {
 // ---- the JSON API ---------------------------------------------------------------------------
 
 describe('POST /api/compare under fuzzing', () => {
-  const app = createApp({ store: memoryStore() });
+  const app = createApp({ store: sharedStore });
 
   function expectClearAnswer(res: request.Response): void {
     expect([200, 400, 413], `status ${res.status}: ${res.text.slice(0, 200)}`).toContain(res.status);

@@ -1,26 +1,25 @@
 /** The built-in case loader: file format, idempotent import, edits, user cases untouched, bad folders reported. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openCaseStore } from '../src/store/case-store.js';
 import { importBuiltInCases, loadBuiltInCases } from '../src/store/import-built-in.js';
 import type { CaseStore } from '../src/cases/types.js';
+import { memoryStore, tempDir, type TempDir } from './helpers/temp-store.js';
 
-let dir: string;
+let dir: TempDir;
 let casesDir: string;
 let store: CaseStore;
 
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elision-import-'));
-  casesDir = path.join(dir, 'cases');
+beforeEach(async () => {
+  dir = tempDir('import');
+  casesDir = dir.file('cases');
   fs.mkdirSync(casesDir);
-  store = openCaseStore(path.join(dir, 'elision.db'));
+  store = await memoryStore();
 });
 
-afterEach(() => {
-  store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+afterEach(async () => {
+  await store.close();
+  dir.remove();
 });
 
 function writeCase(slug: string, files: Record<string, string | Buffer>): void {
@@ -52,7 +51,7 @@ function writeGoodCase(slug = 'pride-goeth'): void {
 }
 
 describe('the case files', () => {
-  it('drops exactly one trailing line break from each text and touches nothing else', () => {
+  it('drops exactly one trailing line break from each text and touches nothing else', async () => {
     writeGoodCase();
     const { cases, errors } = loadBuiltInCases(casesDir);
     expect(errors).toEqual([]);
@@ -71,7 +70,7 @@ describe('the case files', () => {
     });
   });
 
-  it('loads every built-in case shipped in data/cases without an error', () => {
+  it('loads every built-in case shipped in data/cases without an error', async () => {
     const { cases, errors } = loadBuiltInCases(path.join(import.meta.dirname, '..', 'data', 'cases'));
     expect(errors).toEqual([]);
     const founding = cases.find((c) => c.slug === 'service-stalin-resignation');
@@ -79,7 +78,7 @@ describe('the case files', () => {
     expect(founding?.input.source.text).toContain('took took');
   });
 
-  it('reports a bad folder naming the file, and still imports the others', () => {
+  it('reports a bad folder naming the file, and still imports the others', async () => {
     writeGoodCase('good-one');
     writeCase('bad-json', { 'case.json': '{ "title": ', 'source.txt': 'x' });
     writeCase('missing-text', { 'case.json': caseJson(), 'source.txt': 'Pride goeth before destruction.' });
@@ -88,7 +87,7 @@ describe('the case files', () => {
     writeCase('escaping', { 'case.json': caseJson({ sourceFile: '../good-one/source.txt' }), 'quotation-1.txt': 'x' });
     writeCase('Bad_Slug', { 'case.json': caseJson(), 'source.txt': 'a b', 'quotation-1.txt': 'a' });
 
-    const report = importBuiltInCases(store, casesDir);
+    const report = await importBuiltInCases(store, casesDir);
     expect(report.results).toEqual([{ slug: 'good-one', outcome: 'created' }]);
     const bySlug = Object.fromEntries(report.errors.map((e) => [e.slug, e]));
     expect(Object.keys(bySlug).sort()).toEqual(['Bad_Slug', 'bad-json', 'escaping', 'missing-text', 'no-title', 'not-utf8']);
@@ -100,66 +99,66 @@ describe('the case files', () => {
     expect(bySlug['not-utf8']!.message).toBe('not valid UTF-8.');
     expect(bySlug['escaping']!.message).toMatch(/inside the case's folder/);
     expect(bySlug['Bad_Slug']!.message).toMatch(/not a usable slug/);
-    expect(store.list().map((c) => c.slug)).toEqual(['good-one']);
+    expect((await store.list()).map((c) => c.slug)).toEqual(['good-one']);
   });
 
-  it('imports nothing, without error, when the folder does not exist', () => {
-    expect(importBuiltInCases(store, path.join(dir, 'nowhere'))).toEqual({ results: [], errors: [] });
+  it('imports nothing, without error, when the folder does not exist', async () => {
+    expect(await importBuiltInCases(store, dir.file('nowhere'))).toEqual({ results: [], errors: [] });
   });
 });
 
 describe('importing at start', () => {
-  it('is idempotent: a second import changes nothing', () => {
+  it('is idempotent: a second import changes nothing', async () => {
     writeGoodCase();
-    expect(importBuiltInCases(store, casesDir).results).toEqual([{ slug: 'pride-goeth', outcome: 'created' }]);
-    const first = store.get('pride-goeth')!;
+    expect((await importBuiltInCases(store, casesDir)).results).toEqual([{ slug: 'pride-goeth', outcome: 'created' }]);
+    const first = (await store.get('pride-goeth'))!;
     expect(first.builtIn).toBe(true);
-    expect(importBuiltInCases(store, casesDir).results).toEqual([{ slug: 'pride-goeth', outcome: 'unchanged' }]);
-    expect(store.get('pride-goeth')).toEqual(first);
-    expect(store.list()).toHaveLength(1);
+    expect((await importBuiltInCases(store, casesDir)).results).toEqual([{ slug: 'pride-goeth', outcome: 'unchanged' }]);
+    expect(await store.get('pride-goeth')).toEqual(first);
+    expect(await store.list()).toHaveLength(1);
   });
 
-  it('updates a built-in case when one of its files is edited', () => {
+  it('updates a built-in case when one of its files is edited', async () => {
     writeGoodCase();
-    importBuiltInCases(store, casesDir);
+    await importBuiltInCases(store, casesDir);
     fs.writeFileSync(path.join(casesDir, 'pride-goeth', 'quotation-1.txt'), 'pride goeth before destruction\n');
-    expect(importBuiltInCases(store, casesDir).results).toEqual([{ slug: 'pride-goeth', outcome: 'updated' }]);
-    expect(store.get('pride-goeth')!.quotations[0]!.text).toBe('pride goeth before destruction');
-    expect(store.get('pride-goeth')!.builtIn).toBe(true);
+    expect((await importBuiltInCases(store, casesDir)).results).toEqual([{ slug: 'pride-goeth', outcome: 'updated' }]);
+    expect((await store.get('pride-goeth'))!.quotations[0]!.text).toBe('pride goeth before destruction');
+    expect((await store.get('pride-goeth'))!.builtIn).toBe(true);
   });
 
-  it("never touches a user's own case, even one holding a built-in slug", () => {
-    const mine = store.create(
+  it("never touches a user's own case, even one holding a built-in slug", async () => {
+    const mine = await store.create(
       { title: 'Mine', source: { text: 'my own source text', citation: {} }, quotations: [{ text: 'my own' }] },
       'pride-goeth',
     );
     writeGoodCase();
-    expect(importBuiltInCases(store, casesDir).results).toEqual([{ slug: 'pride-goeth', outcome: 'kept-user-case' }]);
-    expect(store.get('pride-goeth')).toEqual(mine);
+    expect((await importBuiltInCases(store, casesDir)).results).toEqual([{ slug: 'pride-goeth', outcome: 'kept-user-case' }]);
+    expect(await store.get('pride-goeth')).toEqual(mine);
   });
 
-  it('keeps a user\'s edit of a built-in case, and does not bring back one the user deleted', () => {
+  it('keeps a user\'s edit of a built-in case, and does not bring back one the user deleted', async () => {
     writeGoodCase('edited');
     writeGoodCase('deleted');
-    importBuiltInCases(store, casesDir);
-    const edited = store.get('edited')!;
-    store.update('edited', { ...edited, title: 'My version' });
-    store.delete('deleted');
+    await importBuiltInCases(store, casesDir);
+    const edited = (await store.get('edited'))!;
+    await store.update('edited', { ...edited, title: 'My version' });
+    await store.delete('deleted');
     fs.writeFileSync(path.join(casesDir, 'edited', 'source.txt'), 'Pride goeth before destruction, and an haughty spirit before a fall. (edited)');
-    expect(importBuiltInCases(store, casesDir).results).toEqual([
+    expect((await importBuiltInCases(store, casesDir)).results).toEqual([
       { slug: 'deleted', outcome: 'dismissed' },
       { slug: 'edited', outcome: 'kept-user-case' },
     ]);
-    expect(store.get('edited')!.title).toBe('My version');
-    expect(store.get('deleted')).toBeUndefined();
+    expect((await store.get('edited'))!.title).toBe('My version');
+    expect(await store.get('deleted')).toBeUndefined();
   });
 
-  it('imports the shipped built-in cases into a fresh store, twice without change', () => {
+  it('imports the shipped built-in cases into a fresh store, twice without change', async () => {
     const shipped = path.join(import.meta.dirname, '..', 'data', 'cases');
-    const first = importBuiltInCases(store, shipped);
+    const first = await importBuiltInCases(store, shipped);
     expect(first.errors).toEqual([]);
     expect(first.results.every((r) => r.outcome === 'created')).toBe(true);
-    expect(store.get('service-stalin-resignation')?.quotations).toHaveLength(2);
-    expect(importBuiltInCases(store, shipped).results.every((r) => r.outcome === 'unchanged')).toBe(true);
+    expect((await store.get('service-stalin-resignation'))?.quotations).toHaveLength(2);
+    expect((await importBuiltInCases(store, shipped)).results.every((r) => r.outcome === 'unchanged')).toBe(true);
   });
 });

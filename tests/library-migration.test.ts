@@ -64,10 +64,10 @@ it('moves every case into the library at version 3, losing nothing', async () =>
   });
   db.close();
 
-  const store = openCaseStore(file);
+  const store = await openCaseStore(file);
   try {
     for (const row of rows) {
-      const got = store.get(row.slug)!;
+      const got = (await store.get(row.slug))!;
       expect(got).toEqual({
         slug: row.slug,
         title: row.title,
@@ -97,7 +97,7 @@ it('moves every case into the library at version 3, losing nothing', async () =>
     expect(check.pragma('foreign_key_check')).toEqual([]);
     check.close();
 
-    const library = store.library!;
+    const library = store.library;
     expect((await library.totals()).sources).toBe(2);
     const kjv = (await library.list()).find((s) => s.caseCount === 2)!;
     expect(kjv.title).toBe('King James Bible');
@@ -106,6 +106,6 @@ it('moves every case into the library at version 3, losing nothing', async () =>
     expect(found.found).toBe(true);
     expect(found.results[0]!.sourceId).toBe(kjv.id);
   } finally {
-    store.close();
+    await store.close();
   }
 });

@@ -7,18 +7,15 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import path from 'node:path';
 import { createApp } from '../src/web/app.js';
-import { openCaseStore } from '../src/store/case-store.js';
-import { importBuiltInCases } from '../src/store/import-built-in.js';
+import { memoryStore } from './helpers/temp-store.js';
 import type { CaseStore } from '../src/cases/types.js';
 
 let store: CaseStore;
 let app: ReturnType<typeof createApp>;
 
-beforeAll(() => {
-  store = openCaseStore(':memory:');
-  importBuiltInCases(store, path.join(import.meta.dirname, '..', 'data', 'cases'));
+beforeAll(async () => {
+  store = await memoryStore({ builtIns: true });
   app = createApp({ store, csrf: false });
 });
 
@@ -57,15 +54,15 @@ describe('the library pages', () => {
   });
 
   it('refuses a file it cannot read with the reason, and adds nothing', async () => {
-    const before = (await store.library!.totals()).sources;
+    const before = (await store.library.totals()).sources;
     const res = await request(app).post('/library').attach('file', Buffer.from('%PDF-1.4 not really'), 'broken.pdf');
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.text).toContain('Not added:');
-    expect((await store.library!.totals()).sources).toBe(before);
+    expect((await store.library.totals()).sources).toBe(before);
   });
 
   it('shows a source with the heat map of its quotations over the whole work and each quotation’s verdict', async () => {
-    const darwin = (await store.library!.list({ q: 'origin of species' })).find((s) => s.caseCount === 1)!;
+    const darwin = (await store.library.list({ q: 'origin of species' })).find((s) => s.caseCount === 1)!;
     const page = await request(app).get(`/library/${darwin.id}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('class="heat-strip"');

@@ -4,18 +4,15 @@
  * verbatim, noisy and cut quotation, call a chimera a chimera, and say "not in the
  * library" for a fabricated one. Also deduplication and the index kept in step.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCaseStore } from '../src/store/case-store.js';
 import type { CaseStore } from '../src/cases/types.js';
 import type { LibraryStore } from '../src/library/types.js';
 import { findInLibrary, MIN_FIND_WORDS } from '../src/library/find.js';
 import { UserError } from '../src/errors.js';
 import { builtInSource, prose, seeded, vocabulary } from './helpers/generated-library.js';
+import { memoryStore, tempStore, type TempStore } from './helpers/temp-store.js';
 
-let dir: string;
+let temp: TempStore;
 let store: CaseStore;
 let library: LibraryStore;
 const planted = new Map<string, number>();
@@ -25,9 +22,9 @@ const HAMLET = builtInSource('hamlet-yorick');
 const TIMOTHY = builtInSource('love-of-money');
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elision-library-'));
-  store = openCaseStore(path.join(dir, 'library.db'));
-  library = store.library!;
+  temp = await tempStore('library', { name: 'library.db' });
+  store = temp.store;
+  library = store.library;
   const random = seeded(1859);
   const vocab = vocabulary(random, 4000);
   for (let i = 0; i < 60; i++) {
@@ -44,9 +41,8 @@ beforeAll(async () => {
   }
 });
 
-afterAll(() => {
-  store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+afterAll(async () => {
+  await temp.remove();
 });
 
 describe('find', () => {
@@ -120,12 +116,12 @@ describe('find', () => {
     await expect(findInLibrary(library, '')).rejects.toThrow(`give at least ${MIN_FIND_WORDS} words`);
     await expect(findInLibrary(library, 'Yorick')).rejects.toThrow(/has one word: give at least/);
     await expect(findInLibrary(library, 'word '.repeat(6000))).rejects.toThrow(/KB; the library is searched for quotations up to/);
-    const empty = openCaseStore(':memory:');
+    const empty = await memoryStore();
     try {
-      await expect(findInLibrary(empty.library!, 'the love of money is the root')).rejects.toThrow(/library is empty/);
-      await expect(findInLibrary(empty.library!, 'the love of money is the root')).rejects.toBeInstanceOf(UserError);
+      await expect(findInLibrary(empty.library, 'the love of money is the root')).rejects.toThrow(/library is empty/);
+      await expect(findInLibrary(empty.library, 'the love of money is the root')).rejects.toBeInstanceOf(UserError);
     } finally {
-      empty.close();
+      await empty.close();
     }
   });
 });
@@ -143,16 +139,16 @@ describe('the library', () => {
       source: { text: 'It was the best of times, it was the worst of times, it was the age of wisdom.', citation: { author: 'Charles Dickens', work: 'A Tale of Two Cities' } },
       quotations: [{ text: 'It was the best of times' }],
     });
-    const a = store.create(input('First'));
-    store.create(input('Second'));
+    const a = await store.create(input('First'));
+    await store.create(input('Second'));
     expect((await library.totals()).sources).toBe(before + 1);
     const shared = (await library.list({ q: 'tale of two' }))[0]!;
     expect(shared.caseCount).toBe(2);
     expect((await library.casesQuoting(shared.id)).map((c) => c.slug).sort()).toEqual(['first', 'second']);
-    expect(store.get(a.slug)!.source.text).toBe(input('x').source.text);
+    expect((await store.get(a.slug))!.source.text).toBe(input('x').source.text);
     // a case's own text goes when its last case does; the library's own sources stay
-    store.delete('first');
-    store.delete('second');
+    await store.delete('first');
+    await store.delete('second');
     expect((await library.totals()).sources).toBe(before);
     expect(await library.get(shared.id)).toBeUndefined();
   });

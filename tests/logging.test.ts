@@ -3,7 +3,10 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/web/app.js';
 import { createLogger, pathOnly } from '../src/web/logging.js';
-import { memoryStore } from './helpers/memory-store.js';
+import { memoryStore, wrapStore } from './helpers/temp-store.js';
+
+/** The real store, in memory: these tests are about the app around it. */
+const sharedStore = await memoryStore();
 
 function capture() {
   const lines: Array<Record<string, unknown>> = [];
@@ -24,7 +27,7 @@ const SECRET_SOURCE = 'Qwerty secret source words, much longer';
 describe('request logs', () => {
   it('logs method, path, status and time as JSON, with a request id echoed to the client', async () => {
     const { logger, lines } = capture();
-    const res = await request(createApp({ store: memoryStore(), logger })).get('/healthz');
+    const res = await request(createApp({ store: sharedStore, logger })).get('/healthz');
     const line = lines.find((l) => (l.req as { path?: string })?.path === '/healthz') as Record<string, any>;
     expect(line).toBeDefined();
     expect(line.level).toBe(30);
@@ -37,7 +40,7 @@ describe('request logs', () => {
 
   it('never writes a body, a query string, a cookie, a token or the client address', async () => {
     const { logger, raw } = capture();
-    const app = createApp({ store: memoryStore(), logger, csrf: false, adminToken: 'the-admin-token' });
+    const app = createApp({ store: sharedStore, logger, csrf: false, adminToken: 'the-admin-token' });
     await request(app).post('/api/compare').send({ quote: SECRET_QUOTE, source: SECRET_SOURCE });
     await request(app).post('/compare').type('form').send({ quote: SECRET_QUOTE, source: SECRET_SOURCE });
     await request(app).get(`/cases?q=${encodeURIComponent(SECRET_QUOTE)}`).set('Cookie', 'elision_admin=cookie-secret');
@@ -51,7 +54,7 @@ describe('request logs', () => {
 
   it('logs a bad request as a warning and keeps a client-chosen request id only when it is tidy', async () => {
     const { logger, lines } = capture();
-    const app = createApp({ store: memoryStore(), logger });
+    const app = createApp({ store: sharedStore, logger });
     await request(app).get('/nowhere').set('X-Request-Id', 'abc-123');
     await request(app).get('/nowhere').set('X-Request-Id', 'bad id\twith <stuff>');
     const [tidy, untidy] = lines.filter((l) => (l.req as { path?: string })?.path === '/nowhere') as Array<Record<string, any>>;
@@ -62,7 +65,7 @@ describe('request logs', () => {
 
   it('logs our own failures as errors with their stack, while the client sees no stack', async () => {
     const { logger, lines } = capture();
-    const broken = { ...memoryStore(), list: () => { throw new Error('the disk is on fire'); } };
+    const broken = wrapStore(sharedStore, { list: async () => { throw new Error('the disk is on fire'); } });
     const res = await request(createApp({ store: broken, logger, production: true })).get('/api/cases');
     expect(res.status).toBe(500);
     expect(res.text).not.toContain('the disk is on fire');

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import type { CaseInput } from '../src/cases/types.js';
 import { createApp } from '../src/web/app.js';
-import { memoryStore } from './helpers/memory-store.js';
+import { memoryStore, wrapStore } from './helpers/temp-store.js';
 
 const CASE: CaseInput = {
   title: 'A cached case',
@@ -10,18 +10,18 @@ const CASE: CaseInput = {
   quotations: [{ text: 'Stalin offered to resign … the congress would not hear of it' }],
 };
 
-function countingApp(options: { adminToken?: string } = {}) {
-  const store = memoryStore();
-  store.create(CASE, 'a-cached-case');
+async function countingApp(options: { adminToken?: string } = {}) {
+  const store = await memoryStore();
+  await store.create(CASE, 'a-cached-case');
   let reads = 0;
-  const counted = { ...store, get: (slug: string) => (reads++, store.get(slug)) };
+  const counted = wrapStore(store, { get: (slug: string) => (reads++, store.get(slug)) });
   const app = createApp({ store: counted, pageCache: true, ...options });
   return { app, reads: () => reads, store };
 }
 
 describe('page cache', () => {
   it('builds a page once and serves the same HTML again', async () => {
-    const { app, reads } = countingApp();
+    const { app, reads } = await countingApp();
     const first = await request(app).get('/cases/a-cached-case');
     const before = reads();
     const second = await request(app).get('/cases/a-cached-case');
@@ -33,7 +33,7 @@ describe('page cache', () => {
   });
 
   it('keeps pages apart by their query', async () => {
-    const { app } = countingApp();
+    const { app } = await countingApp();
     const plain = await request(app).get('/cases/a-cached-case');
     const other = await request(app).get('/cases/a-cached-case?context=0');
     expect((await request(app).get('/cases/a-cached-case')).text).toBe(plain.text);
@@ -41,7 +41,7 @@ describe('page cache', () => {
   });
 
   it('forgets everything when data may change', async () => {
-    const { app, reads } = countingApp();
+    const { app, reads } = await countingApp();
     await request(app).get('/cases/a-cached-case');
     await request(app).put('/api/cases/a-cached-case').send({ ...CASE, title: 'A renamed case' });
     const before = reads();
@@ -51,7 +51,7 @@ describe('page cache', () => {
   });
 
   it('never shares a page that carries a form token', async () => {
-    const { app } = countingApp();
+    const { app } = await countingApp();
     const a = await request(app).get('/');
     const b = await request(app).get('/');
     const token = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
@@ -61,7 +61,7 @@ describe('page cache', () => {
   });
 
   it('keeps what a logged-in editor sees apart from what the public sees', async () => {
-    const { app } = countingApp({ adminToken: 'secret' });
+    const { app } = await countingApp({ adminToken: 'secret' });
     const publicPage = await request(app).get('/cases/a-cached-case');
     const editorPage = await request(app).get('/cases/a-cached-case').set('Authorization', 'Bearer secret');
     expect(editorPage.status).toBe(200);
@@ -69,7 +69,7 @@ describe('page cache', () => {
   });
 
   it('does not keep errors or JSON', async () => {
-    const { app, reads } = countingApp();
+    const { app, reads } = await countingApp();
     await request(app).get('/cases/no-such-case');
     const before = reads();
     await request(app).get('/cases/no-such-case');
@@ -81,10 +81,10 @@ describe('page cache', () => {
   });
 
   it('is off unless asked for', async () => {
-    const store = memoryStore();
-    store.create(CASE, 'a-cached-case');
+    const store = await memoryStore();
+    await store.create(CASE, 'a-cached-case');
     let reads = 0;
-    const app = createApp({ store: { ...store, get: (slug: string) => (reads++, store.get(slug)) } });
+    const app = createApp({ store: wrapStore(store, { get: (slug: string) => (reads++, store.get(slug)) }) });
     await request(app).get('/cases/a-cached-case');
     await request(app).get('/cases/a-cached-case');
     expect(reads).toBeGreaterThanOrEqual(2);

@@ -3,14 +3,10 @@
  * SQLite store in a temp folder with the built-in cases, forms posted with their CSRF
  * token as a browser would.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseStore } from '../src/cases/types.js';
-import { openCaseStore } from '../src/store/case-store.js';
-import { importBuiltInCases } from '../src/store/import-built-in.js';
+import { memoryStore, wrapStore } from './helpers/temp-store.js';
 import { createApp } from '../src/web/app.js';
 import { csrfToken } from './helpers/csrf.js';
 
@@ -19,15 +15,12 @@ const SOURCE = 'Before the vote, members talked. The committee said the plan was
 // "[indeed]" stands where the source has nothing (an editorial insertion); "not" is cut twice with no ellipsis
 const QUOTE = 'The committee said the plan was good [indeed] and that it should proceed. ... Nobody objected.';
 
-let dir: string;
 let store: CaseStore;
 let app: ReturnType<typeof createApp>;
 
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'elision-pages-'));
-  store = openCaseStore(path.join(dir, 'elision.db'));
-  importBuiltInCases(store, path.resolve('data/cases'));
-  store.create(
+beforeAll(async () => {
+  store = await memoryStore({ builtIns: true });
+  await store.create(
     {
       title: 'A hostile <script>alert("title")</script> case',
       source: { text: SOURCE, citation: { author: 'Ann <b>Author</b>', work: 'Minutes', year: '1999' } },
@@ -40,9 +33,8 @@ beforeAll(() => {
   app = createApp({ store });
 });
 
-afterAll(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+afterAll(async () => {
+  await store.close();
 });
 
 /** A browser's visit: the agent keeps the CSRF cookie, the token comes from the home page. */
@@ -281,7 +273,7 @@ describe('error pages', () => {
   });
 
   it('renders the 500 page with no stack trace in production, and the message alone in development', async () => {
-    const failing: CaseStore = { ...store, list: () => store.list(), get: () => { throw new Error('disk on fire at /secret/path'); } };
+    const failing = wrapStore(store, { get: async () => { throw new Error('disk on fire at /secret/path'); } });
     const production = await request(createApp({ store: failing, production: true })).get(`/cases/${FOUNDING}`).expect(500);
     expect(production.text).toContain('Something went wrong on our side');
     expect(production.text).not.toContain('disk on fire');

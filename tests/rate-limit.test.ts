@@ -2,10 +2,13 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/web/app.js';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, parseRateLimit } from '../src/web/rate-limit.js';
-import { memoryStore } from './helpers/memory-store.js';
+import { memoryStore } from './helpers/temp-store.js';
+
+/** The real store, in memory: these tests are about the app around it. */
+const sharedStore = await memoryStore();
 
 function app(rateLimitPerMinute: number) {
-  return createApp({ store: memoryStore(), rateLimitPerMinute, csrf: false });
+  return createApp({ store: sharedStore, rateLimitPerMinute, csrf: false });
 }
 
 describe('ELISION_RATE_LIMIT', () => {
@@ -67,7 +70,7 @@ describe('rate limit on the API and the compare form', () => {
   });
 
   it('counts each client apart', async () => {
-    const limited = createApp({ store: memoryStore(), rateLimitPerMinute: 1, trustProxy: 1 });
+    const limited = createApp({ store: sharedStore, rateLimitPerMinute: 1, trustProxy: 1 });
     expect((await request(limited).get('/api/x').set('X-Forwarded-For', '203.0.113.1')).status).toBe(404);
     expect((await request(limited).get('/api/x').set('X-Forwarded-For', '203.0.113.1')).status).toBe(429);
     expect((await request(limited).get('/api/x').set('X-Forwarded-For', '203.0.113.2')).status).toBe(404);

@@ -12,11 +12,14 @@ import {
   simplePage,
 } from '../src/web/security.js';
 import { cookieHeader, csrfToken } from './helpers/csrf.js';
-import { memoryStore } from './helpers/memory-store.js';
+import { memoryStore } from './helpers/temp-store.js';
+
+/** The real store, in memory: these tests are about the app around it. */
+const sharedStore = await memoryStore();
 
 // With an admin token the login page always carries a form, so it can hand out tokens.
 function app(options: { csrf?: boolean; csrfSecret?: string } = {}) {
-  return createApp({ store: memoryStore(), adminToken: 'letmein', ...options });
+  return createApp({ store: sharedStore, adminToken: 'letmein', ...options });
 }
 
 describe('security headers', () => {

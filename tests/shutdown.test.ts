@@ -1,25 +1,24 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from './helpers/server-process.js';
+import { tempDir, type TempDir } from './helpers/temp-store.js';
 
 let server: ServerProcess | undefined;
-let dir: string | undefined;
+let dir: TempDir | undefined;
 
 afterEach(() => {
   if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir?.remove();
   server = undefined;
   dir = undefined;
 });
 
 function tempDb(): string {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'elision-shutdown-'));
-  return path.join(dir, 'cases.db');
+  dir = tempDir('shutdown');
+  return dir.file('cases.db');
 }
 
 /** Opens a POST whose body arrives in two halves, so the request is in flight until `finish` is called. */

@@ -11,13 +11,16 @@ import { ImportPool } from '../src/import/import-pool.js';
 import { createSourceImporter } from '../src/import/importer.js';
 import { createApp } from '../src/web/app.js';
 import { csrfToken } from './helpers/csrf.js';
-import { memoryStore } from './helpers/memory-store.js';
+import { memoryStore } from './helpers/temp-store.js';
+
+/** The real store, in memory: these tests are about the routes around it. */
+const sharedStore = await memoryStore();
 import { asParagraphs, caseTexts, epubFile, htmlPage, zipBomb } from './helpers/source-fixtures.js';
 
 const darwin = caseTexts('darwin-eye');
 const service = caseTexts('service-stalin-resignation');
 const pool = new ImportPool(20_000);
-const app = createApp({ store: memoryStore(), sourceImporter: createSourceImporter({ pool, fetch: {} }) });
+const app = createApp({ store: sharedStore, sourceImporter: createSourceImporter({ pool, fetch: {} }) });
 afterAll(() => pool.close());
 
 /** The value of a form field in a rendered page (input value or textarea text). */

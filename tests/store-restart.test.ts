@@ -3,17 +3,15 @@
  * still there, whole, after the server is stopped and started again on the same
  * database; the built-in cases are imported once, not once per start.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from './helpers/server-process.js';
+import { tempDir, type TempDir } from './helpers/temp-store.js';
 
-let dir: string;
+let dir: TempDir;
 let server: ServerProcess | undefined;
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elision-restart-'));
+  dir = tempDir('restart');
 });
 
 afterEach(async () => {
@@ -22,7 +20,7 @@ afterEach(async () => {
     await server.exited;
   }
   server = undefined;
-  fs.rmSync(dir, { recursive: true, force: true });
+  dir.remove();
 });
 
 async function stop(running: ServerProcess): Promise<void> {
@@ -49,7 +47,7 @@ const hardCase = {
 describe('the real server, stopped and started again', () => {
   // Two starts of a child process: slow on a loaded two-core machine, hence the long timeout.
   it('keeps a case saved through the API, whole, and imports the built-in cases only once', { timeout: 120_000 }, async () => {
-    const env = { ELISION_DB: path.join(dir, 'db', 'elision.db') };
+    const env = { ELISION_DB: dir.file('db/elision.db') };
     server = await startServer(env, 60_000);
     const created = await fetch(`${server.url}/api/cases`, {
       method: 'POST',

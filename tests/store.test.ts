@@ -1,27 +1,26 @@
 /** The SQLite case store against a real file in a temp folder: CRUD, search, migrations, transactions. */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCaseStore } from '../src/store/case-store.js';
 import { LATEST_VERSION } from '../src/store/migrations.js';
 import type { CaseInput, CaseStore } from '../src/cases/types.js';
 import { UserError } from '../src/errors.js';
+import { tempDir, type TempDir } from './helpers/temp-store.js';
 
-let dir: string;
+let dir: TempDir;
 let file: string;
 let store: CaseStore;
 
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elision-store-'));
-  file = path.join(dir, 'nested', 'folder', 'elision.db');
-  store = openCaseStore(file);
+beforeEach(async () => {
+  dir = tempDir('store');
+  file = dir.file('nested/folder/elision.db');
+  store = await openCaseStore(file);
 });
 
-afterEach(() => {
-  store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+afterEach(async () => {
+  await store.close();
+  dir.remove();
 });
 
 function sample(overrides: Partial<CaseInput> = {}): CaseInput {
@@ -43,7 +42,7 @@ function sample(overrides: Partial<CaseInput> = {}): CaseInput {
 }
 
 describe('openCaseStore', () => {
-  it('creates the folder and the file, in WAL mode with foreign keys, at the latest schema version', () => {
+  it('creates the folder and the file, in WAL mode with foreign keys, at the latest schema version', async () => {
     expect(fs.existsSync(file)).toBe(true);
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -51,27 +50,27 @@ describe('openCaseStore', () => {
     db.close();
   });
 
-  it('refuses a database written by a newer version, naming the file', () => {
-    store.close();
+  it('refuses a database written by a newer version, naming the file', async () => {
+    await store.close();
     const db = new Database(file);
     db.pragma(`user_version = ${LATEST_VERSION + 1}`);
     db.close();
-    expect(() => openCaseStore(file)).toThrow(/newer than this Elision knows/);
-    store = openCaseStore(':memory:');
+    await expect(openCaseStore(file)).rejects.toThrow(/newer than this Elision knows/);
+    store = await openCaseStore(':memory:');
   });
 });
 
 describe('create, get, update, delete', () => {
-  it('saves a whole case and gives it back exactly, texts untouched', () => {
+  it('saves a whole case and gives it back exactly, texts untouched', async () => {
     const input = sample({
       source: { text: '  Leading spaces,\r\n“curly” quotes — and a trailing line\n', citation: { author: 'X' } },
       quotations: [{ text: '“curly” quotes' }, { text: 'and a trailing', quotedBy: { author: 'Y', url: 'https://example.org/y' } }],
     });
-    const created = store.create(input);
+    const created = await store.create(input);
     expect(created.slug).toBe('darwin-on-the-eye');
     expect(created.builtIn).toBe(false);
     expect(created.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
-    const got = store.get('darwin-on-the-eye')!;
+    const got = (await store.get('darwin-on-the-eye'))!;
     expect(got.source.text).toBe(input.source.text);
     expect(got.quotations).toEqual(input.quotations);
     expect(got.tags).toEqual(['science', 'quote-mining']);
@@ -81,60 +80,60 @@ describe('create, get, update, delete', () => {
     expect(got.source.citation).toEqual({ author: 'X' });
   });
 
-  it('makes slugs unique, and keeps a given free slug', () => {
-    expect(store.create(sample()).slug).toBe('darwin-on-the-eye');
-    expect(store.create(sample()).slug).toBe('darwin-on-the-eye-2');
-    expect(store.create(sample(), 'my-own').slug).toBe('my-own');
+  it('makes slugs unique, and keeps a given free slug', async () => {
+    expect((await store.create(sample())).slug).toBe('darwin-on-the-eye');
+    expect((await store.create(sample())).slug).toBe('darwin-on-the-eye-2');
+    expect((await store.create(sample(), 'my-own')).slug).toBe('my-own');
   });
 
-  it('refuses a given slug that is taken (409) or unusable (400)', () => {
-    store.create(sample(), 'taken');
-    expect(() => store.create(sample(), 'taken')).toThrow(UserError);
+  it('refuses a given slug that is taken (409) or unusable (400)', async () => {
+    await store.create(sample(), 'taken');
+    await expect(store.create(sample(), 'taken')).rejects.toThrow(UserError);
     try {
-      store.create(sample(), 'taken');
+      await store.create(sample(), 'taken');
     } catch (err) {
       expect((err as UserError).status).toBe(409);
     }
-    expect(() => store.create(sample(), 'Not A Slug')).toThrow(/not usable/);
-    expect(() => store.create(sample(), 'new')).toThrow(/not usable/);
+    await expect(store.create(sample(), 'Not A Slug')).rejects.toThrow(/not usable/);
+    await expect(store.create(sample(), 'new')).rejects.toThrow(/not usable/);
   });
 
-  it('updates a whole case, replacing its quotations and tags, and keeps createdAt', () => {
-    const created = store.create(sample());
-    const updated = store.update(created.slug, sample({ title: 'Renamed', quotations: [{ text: 'the eye' }, { text: 'reason tells me' }], tags: ['one'] }))!;
+  it('updates a whole case, replacing its quotations and tags, and keeps createdAt', async () => {
+    const created = await store.create(sample());
+    const updated = (await store.update(created.slug, sample({ title: 'Renamed', quotations: [{ text: 'the eye' }, { text: 'reason tells me' }], tags: ['one'] })))!;
     expect(updated.slug).toBe(created.slug);
     expect(updated.title).toBe('Renamed');
     expect(updated.quotations.map((q) => q.text)).toEqual(['the eye', 'reason tells me']);
     expect(updated.tags).toEqual(['one']);
     expect(updated.createdAt).toBe(created.createdAt);
-    expect(store.update('missing', sample())).toBeUndefined();
+    expect(await store.update('missing', sample())).toBeUndefined();
   });
 
-  it('deletes a case with its quotations and tags', () => {
-    const created = store.create(sample());
-    expect(store.delete(created.slug)).toBe(true);
-    expect(store.get(created.slug)).toBeUndefined();
-    expect(store.delete(created.slug)).toBe(false);
-    store.close();
+  it('deletes a case with its quotations and tags', async () => {
+    const created = await store.create(sample());
+    expect(await store.delete(created.slug)).toBe(true);
+    expect(await store.get(created.slug)).toBeUndefined();
+    expect(await store.delete(created.slug)).toBe(false);
+    await store.close();
     const db = new Database(file, { readonly: true });
     expect(db.prepare('SELECT count(*) AS n FROM quotations').get()).toEqual({ n: 0 });
     expect(db.prepare('SELECT count(*) AS n FROM case_tags').get()).toEqual({ n: 0 });
     db.close();
-    store = openCaseStore(file);
+    store = await openCaseStore(file);
   });
 
-  it('keeps what it saved after closing and opening the file again', () => {
-    store.create(sample());
-    store.close();
-    store = openCaseStore(file);
-    expect(store.get('darwin-on-the-eye')?.quotations[0]?.quotedBy).toEqual({ author: 'A Creationist', work: 'Pamphlet' });
+  it('keeps what it saved after closing and opening the file again', async () => {
+    await store.create(sample());
+    await store.close();
+    store = await openCaseStore(file);
+    expect((await store.get('darwin-on-the-eye'))?.quotations[0]?.quotedBy).toEqual({ author: 'A Creationist', work: 'Pamphlet' });
   });
 });
 
 describe('list and its filters', () => {
-  beforeEach(() => {
-    store.create(sample());
-    store.create(
+  beforeEach(async () => {
+    await store.create(sample());
+    await store.create(
       sample({
         title: 'Сталин и отставка',
         source: { text: 'Сталин просил об отставке. Но его не отпустили.', citation: { author: 'Роберт Сервис' } },
@@ -142,56 +141,56 @@ describe('list and its filters', () => {
         tags: ['Stalin', 'Russian'],
       }),
     );
-    store.create(sample({ title: 'Lincoln to Greeley', source: { text: 'My paramount object in this struggle is to save the Union.', citation: { author: 'Abraham Lincoln' } }, quotations: [{ text: 'save the Union' }], tags: ['Lincoln'] }));
+    await store.create(sample({ title: 'Lincoln to Greeley', source: { text: 'My paramount object in this struggle is to save the Union.', citation: { author: 'Abraham Lincoln' } }, quotations: [{ text: 'save the Union' }], tags: ['Lincoln'] }));
   });
 
-  it('lists every case with its summary, in title order', () => {
-    const all = store.list();
+  it('lists every case with its summary, in title order', async () => {
+    const all = await store.list();
     expect(all.map((c) => c.title)).toEqual(['Darwin on the eye', 'Lincoln to Greeley', 'Сталин и отставка']);
     const stalin = all[2]!;
     expect(stalin).toMatchObject({ builtIn: false, tags: ['Stalin', 'Russian'], sourceAuthor: 'Роберт Сервис', quotedBy: ['Блогер', 'Читатель'], quotationCount: 2 });
     expect(all[1]!.quotedBy).toEqual([]);
   });
 
-  it('searches free text in any script, case- and typography-insensitively, every word required', () => {
-    expect(store.list({ q: 'СТАЛИН' }).map((c) => c.title)).toEqual(['Сталин и отставка']);
-    expect(store.list({ q: 'paramount union' }).map((c) => c.title)).toEqual(['Lincoln to Greeley']);
-    expect(store.list({ q: 'paramount eye' })).toEqual([]);
-    expect(store.list({ q: '"reason tells"' }).map((c) => c.title)).toEqual(['Darwin on the eye']);
-    expect(store.list({ q: 'classic' }).map((c) => c.title)).toEqual(['Darwin on the eye', 'Lincoln to Greeley', 'Сталин и отставка']);
+  it('searches free text in any script, case- and typography-insensitively, every word required', async () => {
+    expect((await store.list({ q: 'СТАЛИН' })).map((c) => c.title)).toEqual(['Сталин и отставка']);
+    expect((await store.list({ q: 'paramount union' })).map((c) => c.title)).toEqual(['Lincoln to Greeley']);
+    expect(await store.list({ q: 'paramount eye' })).toEqual([]);
+    expect((await store.list({ q: '"reason tells"' })).map((c) => c.title)).toEqual(['Darwin on the eye']);
+    expect((await store.list({ q: 'classic' })).map((c) => c.title)).toEqual(['Darwin on the eye', 'Lincoln to Greeley', 'Сталин и отставка']);
   });
 
-  it('does not let free text find the teacher notes', () => {
-    expect(store.list({ q: 'aloud' })).toEqual([]);
+  it('does not let free text find the teacher notes', async () => {
+    expect(await store.list({ q: 'aloud' })).toEqual([]);
   });
 
-  it('filters by tag (whole tag, any case) and by author (source author or quoter, part of the name)', () => {
-    expect(store.list({ tag: 'stalin' }).map((c) => c.title)).toEqual(['Сталин и отставка']);
-    expect(store.list({ tag: 'stal' })).toEqual([]);
-    expect(store.list({ author: 'lincoln' }).map((c) => c.title)).toEqual(['Lincoln to Greeley']);
-    expect(store.list({ author: 'читатель' }).map((c) => c.title)).toEqual(['Сталин и отставка']);
-    expect(store.list({ author: 'creationist', tag: 'science' }).map((c) => c.title)).toEqual(['Darwin on the eye']);
-    expect(store.list({ author: 'creationist', tag: 'lincoln' })).toEqual([]);
+  it('filters by tag (whole tag, any case) and by author (source author or quoter, part of the name)', async () => {
+    expect((await store.list({ tag: 'stalin' })).map((c) => c.title)).toEqual(['Сталин и отставка']);
+    expect(await store.list({ tag: 'stal' })).toEqual([]);
+    expect((await store.list({ author: 'lincoln' })).map((c) => c.title)).toEqual(['Lincoln to Greeley']);
+    expect((await store.list({ author: 'читатель' })).map((c) => c.title)).toEqual(['Сталин и отставка']);
+    expect((await store.list({ author: 'creationist', tag: 'science' })).map((c) => c.title)).toEqual(['Darwin on the eye']);
+    expect(await store.list({ author: 'creationist', tag: 'lincoln' })).toEqual([]);
   });
 
-  it('treats SQL and LIKE metacharacters in a filter as plain text', () => {
-    expect(store.list({ q: "%' OR 1=1 --" })).toEqual([]);
-    expect(store.list({ q: '_' })).toEqual([]);
-    expect(store.list({ tag: "x' OR '1'='1" })).toEqual([]);
+  it('treats SQL and LIKE metacharacters in a filter as plain text', async () => {
+    expect(await store.list({ q: "%' OR 1=1 --" })).toEqual([]);
+    expect(await store.list({ q: '_' })).toEqual([]);
+    expect(await store.list({ tag: "x' OR '1'='1" })).toEqual([]);
   });
 });
 
 describe('createMany (imports)', () => {
-  it('creates every case, renaming a taken slug', () => {
-    store.create(sample(), 'shared');
-    const created = store.createMany!([{ input: sample(), slug: 'shared' }, { input: sample({ title: 'Other' }) }]);
+  it('creates every case, renaming a taken slug', async () => {
+    await store.create(sample(), 'shared');
+    const created = await store.createMany([{ input: sample(), slug: 'shared' }, { input: sample({ title: 'Other' }) }]);
     expect(created.map((c) => c.slug)).toEqual(['shared-2', 'other']);
   });
 
-  it('changes nothing when one case fails', () => {
-    store.create(sample(), 'before');
-    expect(() => store.createMany!([{ input: sample({ title: 'First' }) }, { input: sample(), slug: 'NOT VALID' }])).toThrow(/not usable/);
-    expect(store.list().map((c) => c.slug)).toEqual(['before']);
+  it('changes nothing when one case fails', async () => {
+    await store.create(sample(), 'before');
+    await expect(store.createMany([{ input: sample({ title: 'First' }) }, { input: sample(), slug: 'NOT VALID' }])).rejects.toThrow(/not usable/);
+    expect((await store.list()).map((c) => c.slug)).toEqual(['before']);
   });
 });
 
@@ -214,8 +213,8 @@ describe('migrations', () => {
       tag TEXT NOT NULL, PRIMARY KEY (case_id, position)
     );`;
 
-  it('upgrades a version-1 database, keeping its cases and making them searchable', () => {
-    const v1File = path.join(dir, 'v1.db');
+  it('upgrades a version-1 database, keeping its cases and making them searchable', async () => {
+    const v1File = dir.file('v1.db');
     const db = new Database(v1File);
     db.exec(V1_SCHEMA);
     db.prepare(
@@ -227,9 +226,9 @@ describe('migrations', () => {
     db.pragma('user_version = 1');
     db.close();
 
-    const upgraded = openCaseStore(v1File);
+    const upgraded = await openCaseStore(v1File);
     try {
-      expect(upgraded.get('old-case')).toMatchObject({
+      expect(await upgraded.get('old-case')).toMatchObject({
         title: 'An Old Case',
         source: { text: 'Сталин просил об отставке.', citation: { author: 'Роберт Сервис' } },
         quotations: [{ text: 'Сталин просил', quotedBy: { author: 'Блогер' } }],
@@ -237,11 +236,11 @@ describe('migrations', () => {
         questions: ['Why?'],
         createdAt: '2025-01-01T00:00:00.000Z',
       });
-      expect(upgraded.list({ q: 'СТАЛИН' }).map((c) => c.slug)).toEqual(['old-case']);
-      expect(upgraded.list({ tag: 'STALIN' }).map((c) => c.slug)).toEqual(['old-case']);
-      expect(upgraded.list({ author: 'блогер' }).map((c) => c.slug)).toEqual(['old-case']);
+      expect((await upgraded.list({ q: 'СТАЛИН' })).map((c) => c.slug)).toEqual(['old-case']);
+      expect((await upgraded.list({ tag: 'STALIN' })).map((c) => c.slug)).toEqual(['old-case']);
+      expect((await upgraded.list({ author: 'блогер' })).map((c) => c.slug)).toEqual(['old-case']);
     } finally {
-      upgraded.close();
+      await upgraded.close();
     }
     const check = new Database(v1File, { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
@@ -249,9 +248,9 @@ describe('migrations', () => {
     check.close();
   });
 
-  it('migrates an empty file from nothing to the latest version, and reopening changes nothing', () => {
-    const fresh = path.join(dir, 'fresh.db');
-    openCaseStore(fresh).close();
+  it('migrates an empty file from nothing to the latest version, and reopening changes nothing', async () => {
+    const fresh = dir.file('fresh.db');
+    await (await openCaseStore(fresh)).close();
     const db = new Database(fresh, { readonly: true });
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
     expect(tables).toEqual([
@@ -261,17 +260,17 @@ describe('migrations', () => {
       'library_passages', 'library_sources', 'quotations',
     ]);
     db.close();
-    openCaseStore(fresh).close();
+    await (await openCaseStore(fresh)).close();
   });
 });
 
 describe('many cases', () => {
-  it('lists cases across several of its chunked queries, each with its own tags and quoters', () => {
+  it('lists cases across several of its chunked queries, each with its own tags and quoters', async () => {
     const many = Array.from({ length: 1200 }, (_, i) => ({
       input: sample({ title: `Case ${String(i).padStart(4, '0')}`, tags: [`tag-${i}`], quotations: [{ text: 'the eye', quotedBy: { author: `Quoter ${i}` } }] }),
     }));
-    store.createMany!(many);
-    const listed = store.list();
+    await store.createMany(many);
+    const listed = await store.list();
     expect(listed).toHaveLength(1200);
     expect(listed[1199]).toMatchObject({ title: 'Case 1199', tags: ['tag-1199'], quotedBy: ['Quoter 1199'], quotationCount: 1 });
     expect(listed[600]).toMatchObject({ title: 'Case 0600', tags: ['tag-600'], quotedBy: ['Quoter 600'] });

@@ -6,7 +6,10 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/web/app.js';
 import { requestTimeout } from '../src/web/timeout.js';
-import { memoryStore } from './helpers/memory-store.js';
+import { memoryStore } from './helpers/temp-store.js';
+
+/** The real store, in memory: these tests are about the app around it. */
+const sharedStore = await memoryStore();
 
 function appWithSlowRoutes(budgetMs: number) {
   const lateAnswers: string[] = [];
@@ -66,7 +69,7 @@ describe('request time budget', () => {
   });
 
   it('in the app, counts from a complete request: a slow upload is not cut off by the budget', async () => {
-    const server = createApp({ store: memoryStore(), requestTimeoutMs: 100, csrf: false }).listen(0, '127.0.0.1');
+    const server = createApp({ store: sharedStore, requestTimeoutMs: 100, csrf: false }).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const { port } = server.address() as AddressInfo;
     // a cheap route, so that only the upload's slowness is measured

@@ -6,35 +6,29 @@
  * (tests/xss-browser.test.ts loads the same pages in Chromium, listens for dialogs and
  * checks that bidi overrides stay inside their element, which needs a layout engine.)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import MarkdownIt from 'markdown-it';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseStore } from '../src/cases/types.js';
-import { openCaseStore } from '../src/store/case-store.js';
+import { memoryStore } from './helpers/temp-store.js';
 import { createApp } from '../src/web/app.js';
 import { EXPORT_FORMATS, hostileCase, HOSTILE_URLS, PAYLOADS } from './helpers/hostile.js';
 
-let dir: string;
 let store: CaseStore;
 let app: ReturnType<typeof createApp>;
 let slug: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'elision-xss-'));
-  store = openCaseStore(path.join(dir, 'cases.db'));
+  store = await memoryStore();
   app = createApp({ store, csrf: false });
   const res = await request(app).post('/api/cases').send(hostileCase());
   expect(res.status, res.text).toBe(201);
   slug = res.body.slug;
 });
 
-afterAll(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+afterAll(async () => {
+  await store.close();
 });
 
 // ---- what "safe" means for HTML --------------------------------------------------------

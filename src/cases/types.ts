@@ -79,28 +79,36 @@ export interface CaseFilter {
   author?: string;
 }
 
-/** What the web shell and the CLI need of the store (src/store implements it on SQLite). */
+/**
+ * What the web shell needs of the store. Every method is asynchronous, so a store may
+ * sit on a server (PostgreSQL) as well as in a file (SQLite, src/store/case-store.ts,
+ * synchronous underneath). Every write is one transaction: a whole case or nothing.
+ * A store that cannot get its lock in time rejects with a UserError 503 (Retry-After),
+ * never with a raw driver error.
+ */
 export interface CaseStore {
-  /** the library of sources the cases point at (issue "The source library"); absent in small test stores */
-  readonly library?: LibraryStore;
-  list(filter?: CaseFilter): CaseSummary[];
-  get(slug: string): Case | undefined;
-  create(input: CaseInput, slug?: string): Case;
-  update(slug: string, input: CaseInput): Case | undefined;
-  delete(slug: string): boolean;
-  close(): void;
+  /** the library of sources the cases point at (src/library) */
+  readonly library: LibraryStore;
+  list(filter?: CaseFilter): Promise<CaseSummary[]>;
+  get(slug: string): Promise<Case | undefined>;
+  /** A given slug is kept, or refused with a UserError 409 when taken; none: made from the title. */
+  create(input: CaseInput, slug?: string): Promise<Case>;
+  /** Replaces the whole case; undefined when there is none. A built-in case edited becomes the user's. */
+  update(slug: string, input: CaseInput): Promise<Case | undefined>;
+  /** False when there was none. A deleted built-in case is remembered, so it is not imported again. */
+  delete(slug: string): Promise<boolean>;
   /**
    * Creates every case or none (one transaction): what an import of a JSON file needs.
-   * A given slug is kept when free, else made unique. Optional so that small in-memory
-   * stores in tests need not implement it; the SQLite store does.
+   * A given slug is kept when free, else made unique.
    */
-  createMany?(items: ReadonlyArray<{ input: CaseInput; slug?: string }>): Case[];
+  createMany(items: ReadonlyArray<{ input: CaseInput; slug?: string }>): Promise<Case[]>;
   /**
    * Brings the built-in cases (read from data/cases/) into the store in one transaction:
    * creates the missing ones, updates those whose files changed (`hash` differs), and
-   * never touches a user's own case. Optional for the same reason as createMany.
+   * never touches a user's own case nor brings back one the user deleted.
    */
-  syncBuiltIn?(items: ReadonlyArray<BuiltInCase>): BuiltInSyncResult[];
+  syncBuiltIn(items: ReadonlyArray<BuiltInCase>): Promise<BuiltInSyncResult[]>;
+  close(): Promise<void>;
 }
 
 /** One built-in case as read from its folder, with a hash of what was read. */

@@ -82,30 +82,30 @@ export async function runLibraryCommand(argv: string[], io: CliIo): Promise<numb
     const [command, ...rest] = positionals;
     const format = values.format ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UserError(`Unknown format ${JSON.stringify(format)}: use text or json.`);
-    const open = (): LibraryStore => {
-      store = openCaseStore(io.env.ELISION_DB || path.join(root, 'data', 'elision.db'));
-      return store.library!;
+    const open = async (): Promise<LibraryStore> => {
+      store = await openCaseStore(io.env.ELISION_DB || path.join(root, 'data', 'elision.db'));
+      return store.library;
     };
     if (command === 'find') {
       if (rest.length !== 1) throw new UserError('find needs one file: find QUOTE_FILE (or "-" for standard input).');
       const quote = readQuote(rest[0]!);
-      const result = await findInLibrary(open(), quote);
+      const result = await findInLibrary(await open(), quote);
       io.out(format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatFind(result));
       return 0;
     }
     const [sub, ...targets] = rest;
     if (sub === 'add') {
       if (targets.length === 0) throw new UserError('library add needs at least one file, folder or address.');
-      return await addAll(open(), targets, { author: values.author, title: values.title }, io);
+      return await addAll(await open(), targets, { author: values.author, title: values.title }, io);
     }
     if (sub === 'list') {
-      const sources = await open().list();
+      const sources = await (await open()).list();
       if (format === 'json') io.out(`${JSON.stringify(sources, null, 2)}\n`);
       else for (const s of sources) io.out(`${s.id}\t${s.title}${s.author ? ` (${s.author})` : ''}\t${s.characters.toLocaleString('en')} characters\n`);
       return 0;
     }
     if (sub === 'reindex') {
-      const library = open();
+      const library = await open();
       const progress = progressReporter(io, 'Reindexing');
       const totals = await library.index.rebuild((done, total) => progress.update(done, total, ''));
       progress.finish();
@@ -122,7 +122,7 @@ export async function runLibraryCommand(argv: string[], io: CliIo): Promise<numb
     io.err(`elision: ${message.replace(/\s+/g, ' ')}\n`);
     return err instanceof UserError || (err as NodeJS.ErrnoException)?.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 

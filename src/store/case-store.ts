@@ -11,7 +11,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { UserError } from '../errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BusyError, UserError } from '../errors.js';
 import { isValidSlug, slugify, uniqueSlug } from '../cases/slug.js';
 import type {
   BuiltInCase,
@@ -59,33 +60,77 @@ interface SummaryRow {
 }
 
 /**
- * Opens (creating if need be, with its folder) the SQLite file and brings its schema up
- * to date. `':memory:'` gives a throw-away store. Throws if the file cannot be opened or
- * was written by a newer version of Elision.
+ * How long, in all, a read or a write waits for another process's lock (several
+ * servers may share one file) before it is answered 503 with Retry-After. SQLite's own
+ * busy handler waits only BUSY_WAIT_MS at a time, because it blocks the event loop;
+ * between attempts the store waits asynchronously, so pages are served meanwhile.
  */
-export function openCaseStore(file: string): CaseStore {
+export const BUSY_BUDGET_MS = 10_000;
+const BUSY_WAIT_MS = 25;
+
+/**
+ * Opens (creating if need be, with its folder) the SQLite file and brings its schema up
+ * to date. `':memory:'` gives a throw-away store. Rejects if the file cannot be opened or
+ * was written by a newer version of Elision. Safe when several processes open one fresh
+ * file at once: the migrations run in BEGIN IMMEDIATE transactions that re-read the
+ * schema version inside (src/store/migrations.ts), and a locked file is waited for.
+ */
+export async function openCaseStore(file: string, options: { busyBudgetMs?: number } = {}): Promise<SqliteCaseStore> {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const busyBudgetMs = options.busyBudgetMs ?? BUSY_BUDGET_MS;
   const db = new Database(file);
   try {
-    db.pragma('journal_mode = WAL');
+    // first, so that switching to WAL below waits for a process doing the same
+    db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
+    await retryWhileBusy(() => db.pragma('journal_mode = WAL'), busyBudgetMs);
     // FULL: a case a user was told is saved survives a power cut too, not just a crash;
     // saves are rare and small, so the extra fsync costs nothing anyone notices.
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    migrate(db, file);
+    await retryWhileBusy(() => migrate(db, file), busyBudgetMs);
   } catch (err) {
     db.close();
     throw err;
   }
-  return new SqliteCaseStore(db);
+  return new SqliteCaseStore(db, busyBudgetMs);
 }
 
-class SqliteCaseStore implements CaseStore {
+/** SQLite's "another connection holds the lock" (SQLITE_BUSY and its extended codes, SQLITE_LOCKED). */
+export function isBusyError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
+}
+
+/**
+ * Runs `work` (synchronous, one transaction at most) until it does not meet a lock,
+ * waiting a little longer each time, for at most `budgetMs`; then a 503 the user can retry.
+ */
+export async function retryWhileBusy<T>(work: () => T, budgetMs: number): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  let pause = 5;
+  for (;;) {
+    try {
+      return work();
+    } catch (err) {
+      if (!isBusyError(err)) throw err;
+      if (Date.now() + pause > deadline) {
+        throw new BusyError('The database is busy with other changes; nothing was changed by this request. Please try again in a moment.');
+      }
+      // jitter, so two processes that collided do not collide again in step
+      await sleep(pause + Math.floor(Math.random() * pause));
+      pause = Math.min(pause * 2, 250);
+    }
+  }
+}
+
+export class SqliteCaseStore implements CaseStore {
   private readonly statements;
   readonly library: SqliteLibraryStore;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly busyBudgetMs = BUSY_BUDGET_MS,
+  ) {
     this.library = new SqliteLibraryStore(db);
     this.statements = {
       caseBySlug: db.prepare<[string], CaseRow>(
@@ -122,7 +167,83 @@ class SqliteCaseStore implements CaseStore {
     };
   }
 
-  list(filter: CaseFilter = {}): CaseSummary[] {
+  list(filter: CaseFilter = {}): Promise<CaseSummary[]> {
+    return this.reading(() => this.listNow(filter));
+  }
+
+  get(slug: string): Promise<Case | undefined> {
+    return this.reading(() => this.getNow(slug));
+  }
+
+  create(input: CaseInput, slug?: string): Promise<Case> {
+    return this.writing(() => this.insert(input, this.chooseSlug(input, slug, 'refuse'), { builtIn: false, hash: null }));
+  }
+
+  createMany(items: ReadonlyArray<{ input: CaseInput; slug?: string }>): Promise<Case[]> {
+    return this.writing(() =>
+      items.map(({ input, slug }) => this.insert(input, this.chooseSlug(input, slug, 'rename'), { builtIn: false, hash: null })),
+    );
+  }
+
+  /** A user's edit makes the case the user's own: the built-in import never overwrites it afterwards. */
+  update(slug: string, input: CaseInput): Promise<Case | undefined> {
+    return this.writing(() => {
+      const row = this.statements.caseBySlug.get(slug);
+      if (!row) return undefined;
+      this.write(row.id, input, { builtIn: false, hash: null });
+      return this.getNow(slug);
+    });
+  }
+
+  /** Deleting a built-in case also remembers that it was dismissed, so the next start does not bring it back. */
+  delete(slug: string): Promise<boolean> {
+    return this.writing(() => {
+      const row = this.statements.caseBySlug.get(slug);
+      if (!row) return false;
+      this.statements.deleteCase.run(row.id);
+      dropIfOrphanSync(this.db, row.source_id);
+      if (row.built_in === 1) this.statements.dismiss.run(slug, new Date().toISOString());
+      return true;
+    });
+  }
+
+  syncBuiltIn(items: ReadonlyArray<BuiltInCase>): Promise<BuiltInSyncResult[]> {
+    return this.writing(() =>
+      items.map(({ slug, input, hash }): BuiltInSyncResult => {
+        if (this.statements.isDismissed.get(slug)) return { slug, outcome: 'dismissed' };
+        const row = this.statements.caseBySlug.get(slug);
+        if (!row) {
+          if (!isValidSlug(slug)) throw new UserError(`The built-in case folder name "${slug}" is not a usable slug.`);
+          this.insert(input, slug, { builtIn: true, hash });
+          return { slug, outcome: 'created' };
+        }
+        if (row.built_in !== 1) return { slug, outcome: 'kept-user-case' };
+        if (row.built_in_hash === hash) return { slug, outcome: 'unchanged' };
+        this.write(row.id, input, { builtIn: true, hash });
+        return { slug, outcome: 'updated' };
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /**
+   * A write: one BEGIN IMMEDIATE transaction, which takes the write lock before reading
+   * (a deferred one that read first could not be upgraded once another process wrote,
+   * and SQLite answers that with SQLITE_BUSY at once, whatever the busy timeout).
+   */
+  private writing<T>(work: () => T): Promise<T> {
+    return retryWhileBusy(() => this.db.transaction(work).immediate(), this.busyBudgetMs);
+  }
+
+  /** A read: one transaction, so a case is never seen half-written by another process. */
+  private reading<T>(work: () => T): Promise<T> {
+    return retryWhileBusy(() => this.db.transaction(work).deferred(), this.busyBudgetMs);
+  }
+
+  private listNow(filter: CaseFilter): CaseSummary[] {
     const where: string[] = [];
     const params: string[] = [];
     for (const term of searchTerms(filter.q ?? '')) {
@@ -189,63 +310,9 @@ class SqliteCaseStore implements CaseStore {
     });
   }
 
-  get(slug: string): Case | undefined {
+  private getNow(slug: string): Case | undefined {
     const row = this.statements.caseBySlug.get(slug);
     return row ? this.toCase(row) : undefined;
-  }
-
-  create(input: CaseInput, slug?: string): Case {
-    return this.db.transaction(() => this.insert(input, this.chooseSlug(input, slug, 'refuse'), { builtIn: false, hash: null }))();
-  }
-
-  createMany(items: ReadonlyArray<{ input: CaseInput; slug?: string }>): Case[] {
-    return this.db.transaction(() =>
-      items.map(({ input, slug }) => this.insert(input, this.chooseSlug(input, slug, 'rename'), { builtIn: false, hash: null })),
-    )();
-  }
-
-  /** A user's edit makes the case the user's own: the built-in import never overwrites it afterwards. */
-  update(slug: string, input: CaseInput): Case | undefined {
-    return this.db.transaction(() => {
-      const row = this.statements.caseBySlug.get(slug);
-      if (!row) return undefined;
-      this.write(row.id, input, { builtIn: false, hash: null });
-      return this.get(slug);
-    })();
-  }
-
-  /** Deleting a built-in case also remembers that it was dismissed, so the next start does not bring it back. */
-  delete(slug: string): boolean {
-    return this.db.transaction(() => {
-      const row = this.statements.caseBySlug.get(slug);
-      if (!row) return false;
-      this.statements.deleteCase.run(row.id);
-      dropIfOrphanSync(this.db, row.source_id);
-      if (row.built_in === 1) this.statements.dismiss.run(slug, new Date().toISOString());
-      return true;
-    })();
-  }
-
-  syncBuiltIn(items: ReadonlyArray<BuiltInCase>): BuiltInSyncResult[] {
-    return this.db.transaction(() =>
-      items.map(({ slug, input, hash }): BuiltInSyncResult => {
-        if (this.statements.isDismissed.get(slug)) return { slug, outcome: 'dismissed' };
-        const row = this.statements.caseBySlug.get(slug);
-        if (!row) {
-          if (!isValidSlug(slug)) throw new UserError(`The built-in case folder name "${slug}" is not a usable slug.`);
-          this.insert(input, slug, { builtIn: true, hash });
-          return { slug, outcome: 'created' };
-        }
-        if (row.built_in !== 1) return { slug, outcome: 'kept-user-case' };
-        if (row.built_in_hash === hash) return { slug, outcome: 'unchanged' };
-        this.write(row.id, input, { builtIn: true, hash });
-        return { slug, outcome: 'updated' };
-      }),
-    )();
-  }
-
-  close(): void {
-    if (this.db.open) this.db.close();
   }
 
   /**
@@ -267,7 +334,7 @@ class SqliteCaseStore implements CaseStore {
   private insert(input: CaseInput, slug: string, origin: { builtIn: boolean; hash: string | null }): Case {
     const result = this.statements.insertCase.run({ slug, ...this.columns(input, origin) });
     this.writeChildren(Number(result.lastInsertRowid), input);
-    return this.get(slug)!;
+    return this.getNow(slug)!;
   }
 
   private write(id: number, input: CaseInput, origin: { builtIn: boolean; hash: string | null }): void {

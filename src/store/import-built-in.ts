@@ -54,9 +54,9 @@ export interface BuiltInImportReport {
  * case and the errors of the folders that could not be read (also logged on stderr).
  * A missing `dir` imports nothing and is no error.
  */
-export function importBuiltInCases(store: CaseStore, dir: string): BuiltInImportReport {
+export async function importBuiltInCases(store: CaseStore, dir: string): Promise<BuiltInImportReport> {
   const { cases, errors } = loadBuiltInCases(dir);
-  const results = store.syncBuiltIn ? store.syncBuiltIn(cases) : syncThroughBasicStore(store, cases);
+  const results = await store.syncBuiltIn(cases);
   for (const error of errors) console.error(`Built-in case skipped: ${error.file}: ${error.message}`);
   return { results, errors };
 }
@@ -154,18 +154,4 @@ function readText(folder: string, name: string): string {
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return text.replace(/\r?\n$/, '');
-}
-
-/** For stores without syncBuiltIn (small in-memory test stores): the same rules, case by case. */
-function syncThroughBasicStore(store: CaseStore, cases: BuiltInCase[]): BuiltInSyncResult[] {
-  return cases.map(({ slug, input }): BuiltInSyncResult => {
-    const existing = store.get(slug);
-    if (!existing) {
-      store.create(input, slug);
-      return { slug, outcome: 'created' };
-    }
-    if (!existing.builtIn) return { slug, outcome: 'kept-user-case' };
-    store.update(slug, input);
-    return { slug, outcome: 'updated' };
-  });
 }

@@ -122,22 +122,27 @@ export const MIGRATIONS: readonly Migration[] = [
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 /**
- * Applies the migrations a database lacks. Throws when the file was written by a newer
- * Elision (its version is above ours): guessing would risk the user's cases.
+ * Applies the migrations a database lacks, each in its own BEGIN IMMEDIATE transaction
+ * that reads the schema version only once it holds the write lock: two processes
+ * opening one fresh file at once then apply each migration exactly once (the second
+ * finds it done), instead of both reading version 0 and both creating the tables.
+ * Throws when the file was written by a newer Elision (its version is above ours):
+ * guessing would risk the user's cases. SQLITE_BUSY is the caller's to retry.
  */
 export function migrate(db: Database.Database, file: string): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > LATEST_VERSION) {
-    throw new Error(
-      `The database ${file} has schema version ${current}, newer than this Elision knows (${LATEST_VERSION}); upgrade Elision or use another ELISION_DB.`,
-    );
-  }
+  const versionNow = () => db.pragma('user_version', { simple: true }) as number;
   for (const migration of MIGRATIONS) {
-    if (migration.version <= current) continue;
     db.transaction(() => {
+      const current = versionNow();
+      if (current > LATEST_VERSION) {
+        throw new Error(
+          `The database ${file} has schema version ${current}, newer than this Elision knows (${LATEST_VERSION}); upgrade Elision or use another ELISION_DB.`,
+        );
+      }
+      if (migration.version <= current) return;
       migration.up(db);
       db.pragma(`user_version = ${migration.version}`);
-    })();
+    }).immediate();
   }
 }
 

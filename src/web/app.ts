@@ -17,6 +17,9 @@ import { apiAndCompareLimit } from './rate-limit.js';
 import { csrfProtection, securityHeaders } from './security.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeout } from './timeout.js';
 import { sharedComparePool, type ComparePool } from './compare-pool.js';
+import { ComparisonCache } from './comparison-cache.js';
+import { compare } from '../core/compare.js';
+import type { RouteDeps } from './route-deps.js';
 import { pageCache } from './page-cache.js';
 import { guardCaseComparisons } from './case-guard.js';
 import { authRouter } from './routes/auth.js';
@@ -51,7 +54,9 @@ export interface AppOptions {
   /** express's "trust proxy" (e.g. 1 behind one reverse proxy), so client addresses and https are seen */
   trustProxy?: boolean | number | string;
   /** runs comparisons of pasted text off the main thread within a time budget; default: the process's shared pool */
-  comparePool?: ComparePool;
+  pool?: ComparePool;
+  /** the comparisons of stored cases; default: a new cache for this app */
+  cache?: ComparisonCache;
   /** how long each quotation of a case being saved may take to compare (default 3 s) */
   caseCompareBudgetMs?: number;
   /** keep rendered pages without forms for a few seconds (src/web/page-cache.ts); src/server.ts turns it on */
@@ -68,8 +73,12 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
-  app.locals.store = options.store;
-  app.locals.comparePool = options.comparePool ?? sharedComparePool();
+  // One store, one cache and one pool for the whole app, handed to every router.
+  const deps: RouteDeps = {
+    store: options.store,
+    pool: options.pool ?? sharedComparePool(),
+    cache: options.cache ?? new ComparisonCache(compare),
+  };
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
 
   // hardening: logs, headers and rate limit come before any work is done
@@ -86,28 +95,28 @@ export function createApp(options: AppOptions): Express {
   app.use(requestTimeout(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS));
   app.use(csrfProtection({ enabled: options.csrf !== false, secret: options.csrfSecret }));
   app.use(requireAdminForEditing(options.adminToken));
-  app.use(guardCaseComparisons(options.caseCompareBudgetMs));
+  app.use(guardCaseComparisons(deps, options.caseCompareBudgetMs));
   if (options.pageCache) app.use(pageCache());
   app.use(authRouter(options.adminToken));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
-  app.use(apiCompareRouter());
+  app.use(apiCompareRouter(deps));
   // routes: importing sources from files and addresses
   const sourceImporter = options.sourceImporter ?? createSourceImporter();
   app.use(sourcesRouter(sourceImporter));
   // routes: cases API and case management (before the pages, so /cases/new wins over /cases/:slug)
-  app.use(casesApiRouter());
-  app.use(caseAdminRouter());
+  app.use(casesApiRouter(deps));
+  app.use(caseAdminRouter(deps));
   // routes: exports
-  app.use(exportsRouter());
+  app.use(exportsRouter(deps));
   // routes: exercise and teacher sheets
-  app.use(exerciseRouter());
+  app.use(exerciseRouter(deps));
   // routes: the library of sources and find
-  app.use(libraryRouter(sourceImporter));
+  app.use(libraryRouter(deps, sourceImporter));
   // routes: pages (home, compare form, case pages)
-  app.use(pagesRouter());
+  app.use(pagesRouter(deps));
 
   app.use(notFound);
   app.use(errorHandler(options.production ?? false));

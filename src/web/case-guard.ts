@@ -15,9 +15,10 @@
  * does, in the route).
  */
 import type { RequestHandler } from 'express';
-import type { CaseStore } from '../cases/types.js';
 import { UserError } from '../errors.js';
-import { comparePoolOf, describeBudget } from './compare-pool.js';
+import { checkComparePair } from '../limits.js';
+import { describeBudget } from './compare-pool.js';
+import type { RouteDeps } from './route-deps.js';
 
 export const CASE_COMPARE_BUDGET_MS = 3_000;
 
@@ -57,7 +58,7 @@ function formPairsOf(body: Record<string, unknown>, storedSource: string | undef
     .map(([, value]) => ({ quote: value as string, source, title }));
 }
 
-export function guardCaseComparisons(budgetMs: number = CASE_COMPARE_BUDGET_MS): RequestHandler {
+export function guardCaseComparisons({ store, pool }: Pick<RouteDeps, 'store' | 'pool'>, budgetMs: number = CASE_COMPARE_BUDGET_MS): RequestHandler {
   return async (req, _res, next) => {
     let pairs: Pair[] = [];
     const apiWrite =
@@ -67,16 +68,20 @@ export function guardCaseComparisons(budgetMs: number = CASE_COMPARE_BUDGET_MS):
     if (apiWrite && req.is('application/json')) pairs = pairsOf(req.body);
     else if (formWrite && req.body && typeof req.body === 'object') {
       const slug = /^\/cases\/([^/]+)\/quotations$/.exec(req.path)?.[1];
-      const store = req.app.locals.store as CaseStore;
-      const storedSource = slug ? store.get(decodeURIComponent(slug))?.source.text : undefined;
+      const storedSource = slug ? (await store.get(decodeURIComponent(slug)))?.source.text : undefined;
       pairs = formPairsOf(req.body as Record<string, unknown>, storedSource);
     }
     if (pairs.length === 0) {
       next();
       return;
     }
-    const pool = comparePoolOf(req);
     for (const pair of pairs) {
+      // a pair the limits refuse is the route's to name (413 for a text too large), not worth a worker's time
+      try {
+        checkComparePair(pair.quote, pair.source);
+      } catch {
+        continue;
+      }
       try {
         await pool.compare(pair.quote, pair.source, {}, budgetMs);
       } catch (error) {

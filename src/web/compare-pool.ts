@@ -175,8 +175,3 @@ export function sharedComparePool(): ComparePool {
   }
   return shared;
 }
-
-/** The pool an app was built with (src/web/app.ts puts it in app.locals). */
-export function comparePoolOf(req: { app: { locals: Record<string, unknown> } }): ComparePool {
-  return (req.app.locals.comparePool as ComparePool | undefined) ?? sharedComparePool();
-}

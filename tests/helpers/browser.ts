@@ -12,9 +12,8 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { launchOptions, resolveBrowser } from '../../src/browser.js';
 import type { CaseStore } from '../../src/cases/types.js';
-import { openCaseStore } from '../../src/store/case-store.js';
-import { importBuiltInCases } from '../../src/store/import-built-in.js';
 import { createApp, type AppOptions } from '../../src/web/app.js';
+import { tempStore } from './temp-store.js';
 
 
 export interface RunningApp {
@@ -25,9 +24,7 @@ export interface RunningApp {
 
 /** The real app on 127.0.0.1:0 with the built-in cases from data/cases/; `options` as createApp takes them (e.g. an admin token). */
 export async function startApp(options: Omit<AppOptions, 'store'> = {}): Promise<RunningApp> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'elision-browser-'));
-  const store = openCaseStore(path.join(dir, 'elision.db'));
-  importBuiltInCases(store, path.resolve('data/cases'));
+  const { store, remove } = await tempStore('browser', { builtIns: true });
   const app = createApp({ ...options, store });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -38,8 +35,7 @@ export async function startApp(options: Omit<AppOptions, 'store'> = {}): Promise
     store,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await remove();
     },
   };
 }

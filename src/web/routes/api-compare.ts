@@ -2,11 +2,11 @@
 import { Router } from 'express';
 import { checkComparePair } from '../../limits.js';
 import { UserError } from '../../errors.js';
-import { comparePoolOf } from '../compare-pool.js';
 import { parseWhereMap } from '../../import/describe.js';
 import { withWhere } from '../../import/where.js';
+import type { RouteDeps } from '../route-deps.js';
 
-export function apiCompareRouter(): Router {
+export function apiCompareRouter({ pool }: RouteDeps): Router {
   const router = Router();
   router.post('/api/compare', async (req, res) => {
     if (!req.is('application/json')) {
@@ -24,7 +24,7 @@ export function apiCompareRouter(): Router {
     const map = where === undefined ? undefined : parseWhereMap(JSON.stringify(where));
     if (where !== undefined && !map) throw new UserError('"where" must be the map POST /api/sources gives: [{"start": 0, "page": 1}, ...].');
     // in a worker, within the time budget: a pathological pair cannot stall the server
-    res.json(withWhere(await comparePoolOf(req).compare(quote, source as string), map));
+    res.json(withWhere(await pool.compare(quote, source as string), map));
   });
   return router;
 }

@@ -19,11 +19,11 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { UserError } from '../../errors.js';
 import { CaseValidationError, MAX_QUOTATIONS, parseCaseImport, parseCaseInput, parseCaseWithSlug } from '../../cases/schema.js';
 import { isValidSlug } from '../../cases/slug.js';
-import type { Case, CaseFilter } from '../../cases/types.js';
-import { importCases, readFilter, storeOf, toCaseJson } from './cases-api.js';
-import { compare } from '../../core/compare.js';
-import { ComparisonCache } from '../comparison-cache.js';
-import { caseVerdicts } from './pages.js';
+import { toCaseJson } from '../../cases/case-json.js';
+import type { Case, CaseFilter, CaseStore } from '../../cases/types.js';
+import { readFilter } from '../case-filter.js';
+import type { RouteDeps } from '../route-deps.js';
+import { caseVerdicts } from '../case-verdicts.js';
 
 /** The case-level fields of the forms, as typed (strings), so a refused form comes back as it was. */
 export interface CaseFormValues {
@@ -245,9 +245,9 @@ function notFound(slug: string): UserError {
   return new UserError(`There is no case "${slug}".`, 404);
 }
 
-function requireCase(req: Request<{ slug: string }>): Case {
-  const found = storeOf(req).get(req.params.slug);
-  if (!found) throw notFound(req.params.slug);
+async function requireCase(store: CaseStore, slug: string): Promise<Case> {
+  const found = await store.get(slug);
+  if (!found) throw notFound(slug);
   return found;
 }
 
@@ -335,11 +335,10 @@ function parseJsonText(text: string): unknown {
   }
 }
 
-export function caseAdminRouter(): Router {
+export function caseAdminRouter({ store, cache }: RouteDeps): Router {
   const router = Router();
-  const cache = new ComparisonCache(compare);
 
-  router.get('/cases', (req, res) => {
+  router.get('/cases', async (req, res) => {
     let filter: CaseFilter = {};
     let error: string | undefined;
     try {
@@ -348,13 +347,16 @@ export function caseAdminRouter(): Router {
       error = asUserError(err).message;
       res.status(400);
     }
-    const store = storeOf(req);
-    const cases = error ? [] : store.list(filter);
+    const cases = error ? [] : await store.list(filter);
     // Each card shows the engine's verdict on every quotation, as the case's page does.
-    const verdicts = new Map(cases.map((c) => {
-      const found = store.get(c.slug);
-      return [c.slug, found ? caseVerdicts(found, cache) : []] as const;
-    }));
+    const verdicts = new Map(
+      await Promise.all(
+        cases.map(async (c) => {
+          const found = await store.get(c.slug);
+          return [c.slug, found ? await caseVerdicts(found, cache) : []] as const;
+        }),
+      ),
+    );
     const deleted = typeof req.query.deleted === 'string' && isValidSlug(req.query.deleted) ? req.query.deleted : undefined;
     const imported = typeof req.query.imported === 'string' && /^\d{1,4}$/.test(req.query.imported) ? Number(req.query.imported) : undefined;
     const filtered = Boolean(filter.q || filter.tag || filter.author);
@@ -365,12 +367,12 @@ export function caseAdminRouter(): Router {
     renderNew(res, emptyCaseValues(), emptyQuotationValues());
   });
 
-  router.post('/cases', (req, res) => {
+  router.post('/cases', async (req, res) => {
     const values = readCaseValues(req.body);
     const quotation = readQuotationValues(req.body);
     try {
       const { input, slug } = parseCaseWithSlug({ ...valuesToCaseJson(values, [quotation]), slug: values.slug.trim() || undefined });
-      const created = storeOf(req).create(input, slug);
+      const created = await store.create(input, slug);
       res.redirect(303, `/cases/${created.slug}`);
     } catch (err) {
       const userError = asUserError(err);
@@ -383,11 +385,11 @@ export function caseAdminRouter(): Router {
     res.render('cases/import', { title: 'Import cases', current: 'cases', json: '' });
   });
 
-  router.post('/cases/import', uploadCaseFile, (req, res) => {
+  router.post('/cases/import', uploadCaseFile, async (req, res) => {
     const pasted = field(req.body, 'json');
     try {
       const items = parseCaseImport(parseJsonText(importedText(req)));
-      const created = importCases(storeOf(req), items);
+      const created = await store.createMany(items);
       res.redirect(303, `/cases?imported=${created.length}`);
     } catch (err) {
       const userError = asUserError(err);
@@ -397,13 +399,13 @@ export function caseAdminRouter(): Router {
     }
   });
 
-  router.get('/cases/:slug/edit', (req, res) => {
-    const found = requireCase(req);
+  router.get('/cases/:slug/edit', async (req, res) => {
+    const found = await requireCase(store, req.params.slug);
     renderEdit(res, { slug: found.slug, ...caseToValues(found) });
   });
 
-  router.post('/cases/:slug/edit', (req, res) => {
-    const found = requireCase(req);
+  router.post('/cases/:slug/edit', async (req, res) => {
+    const found = await requireCase(store, req.params.slug);
     const values = { ...readCaseValues(req.body), slug: found.slug };
     const count = Math.min(Math.max(Number.parseInt(field(req.body, 'quotationCount'), 10) || 0, 0), MAX_QUOTATIONS);
     const quotations = Array.from({ length: count }, (_, i) => readQuotationValues(req.body, `-${i}`));
@@ -411,7 +413,7 @@ export function caseAdminRouter(): Router {
     const keptIndexes = quotations.flatMap((q, i) => (q.remove ? [] : [i]));
     try {
       const input = parseCaseInput(valuesToCaseJson(values, quotations.filter((q) => !q.remove)));
-      storeOf(req).update(found.slug, input);
+      await store.update(found.slug, input);
       res.redirect(303, `/cases/${found.slug}`);
     } catch (err) {
       const userError = asUserError(err);
@@ -422,13 +424,13 @@ export function caseAdminRouter(): Router {
     }
   });
 
-  router.post('/cases/:slug/quotations', (req, res) => {
-    const found = requireCase(req);
+  router.post('/cases/:slug/quotations', async (req, res) => {
+    const found = await requireCase(store, req.params.slug);
     const added = readQuotationValues(req.body);
     const current = caseToValues(found);
     try {
       const input = parseCaseInput(valuesToCaseJson(current.values, [...current.quotations, added]));
-      storeOf(req).update(found.slug, input);
+      await store.update(found.slug, input);
       // The case page's ?quotation=N (0-based) shows the new quotation's own comparison.
       res.redirect(303, `/cases/${found.slug}?quotation=${found.quotations.length}`);
     } catch (err) {
@@ -439,18 +441,18 @@ export function caseAdminRouter(): Router {
     }
   });
 
-  router.get('/cases/:slug/delete', (req, res) => {
-    const found = requireCase(req);
+  router.get('/cases/:slug/delete', async (req, res) => {
+    const found = await requireCase(store, req.params.slug);
     res.render('cases/delete', { title: `Delete: ${found.title}`, current: 'cases', found });
   });
 
-  router.post('/cases/:slug/delete', (req, res) => {
-    if (!storeOf(req).delete(req.params.slug)) throw notFound(req.params.slug);
+  router.post('/cases/:slug/delete', async (req, res) => {
+    if (!(await store.delete(req.params.slug))) throw notFound(req.params.slug);
     res.redirect(303, `/cases?deleted=${encodeURIComponent(req.params.slug)}`);
   });
 
-  router.get('/cases/:slug/case.json', (req, res) => {
-    const found = requireCase(req);
+  router.get('/cases/:slug/case.json', async (req, res) => {
+    const found = await requireCase(store, req.params.slug);
     res.attachment(`${found.slug}.json`);
     res.type('application/json').send(`${JSON.stringify(toCaseJson(found), null, 2)}\n`);
   });

@@ -12,32 +12,14 @@
  * Bodies are validated by src/cases/schema.ts; every refusal is `{"error": "..."}` with
  * 400 (413 when a text is too large). Who may write is src/web/auth.ts's business.
  */
-import { Router, type Request } from 'express';
+import { once } from 'node:events';
+import { Router, type Request, type Response } from 'express';
 import { UserError } from '../../errors.js';
-import { parseCaseImport, parseCaseInput, parseCaseWithSlug, type CaseWithSlug } from '../../cases/schema.js';
+import { parseCaseImport, parseCaseInput, parseCaseWithSlug } from '../../cases/schema.js';
 import { toCaseJson } from '../../cases/case-json.js';
-import type { Case, CaseFilter, CaseStore } from '../../cases/types.js';
-
-export { toCaseJson };
-
-/** Longest filter value accepted in a query string, in characters. */
-const MAX_FILTER_LENGTH = 500;
-
-/** The store the app was built with (src/web/app.ts puts it in app.locals). */
-export function storeOf(req: Request): CaseStore {
-  return req.app.locals.store as CaseStore;
-}
-
-
-/** Every case, whole, in the shape POST /api/cases/import and the import form take back. */
-export function exportAllCases(store: CaseStore) {
-  const cases = store
-    .list()
-    .map((summary) => store.get(summary.slug))
-    .filter((c): c is Case => c !== undefined)
-    .map(toCaseJson);
-  return { format: 'elision-cases', version: 1, exportedAt: new Date().toISOString(), cases };
-}
+import type { CaseStore } from '../../cases/types.js';
+import { readFilter } from '../case-filter.js';
+import type { RouteDeps } from '../route-deps.js';
 
 /** The name a download of every case is saved under, dated so two exports do not collide. */
 export function exportFileName(): string {
@@ -45,29 +27,33 @@ export function exportFileName(): string {
 }
 
 /**
- * Creates validated cases all at once: in one transaction when the store can, so a
- * failure (e.g. the disk is full) leaves nothing half-imported.
+ * Writes every case, whole, in the shape POST /api/cases/import and the import form take
+ * back (`{"format": "elision-cases", "version": 1, "exportedAt", "cases": [...]}`, indented
+ * as JSON.stringify(…, null, 2) would), one case at a time as it is read from the store:
+ * the answer is never built whole, so exporting many large cases holds one case in memory,
+ * and a client that reads slowly (or goes away) holds the reading back (or stops it).
  */
-export function importCases(store: CaseStore, items: CaseWithSlug[]): Case[] {
-  if (store.createMany) return store.createMany(items);
-  // Small stores without transactions: everything has been validated already, so only
-  // a store failure could stop this half-way.
-  return items.map(({ input, slug }) => store.create(input, slug && !store.get(slug) ? slug : undefined));
+export async function streamAllCases(store: CaseStore, res: Response): Promise<void> {
+  const summaries = await store.list();
+  const head = JSON.stringify({ format: 'elision-cases', version: 1, exportedAt: new Date().toISOString() }, null, 2);
+  let first = true;
+  await write(res, `${head.slice(0, -2)},\n  "cases": [`);
+  for (const summary of summaries) {
+    if (res.destroyed) return;
+    const found = await store.get(summary.slug);
+    if (!found) continue; // deleted meanwhile
+    // JSON.stringify escapes line breaks inside strings, so every raw one is structure
+    const json = JSON.stringify(toCaseJson(found), null, 2).replace(/\n/g, '\n    ');
+    await write(res, `${first ? '' : ','}\n    ${json}`);
+    first = false;
+  }
+  res.end(first ? ']\n}\n' : '\n  ]\n}\n');
 }
 
-/** The filters of GET /api/cases and GET /cases: each one text, at most MAX_FILTER_LENGTH. */
-export function readFilter(query: Request['query']): CaseFilter {
-  const filter: CaseFilter = {};
-  for (const name of ['q', 'tag', 'author'] as const) {
-    const value: unknown = query[name];
-    if (value === undefined || value === '') continue;
-    if (typeof value !== 'string') throw new UserError(`The filter "${name}" must be given once, as text.`);
-    if (value.length > MAX_FILTER_LENGTH) {
-      throw new UserError(`The filter "${name}" is ${value.length} characters long; the limit is ${MAX_FILTER_LENGTH}.`);
-    }
-    filter[name] = value;
-  }
-  return filter;
+/** Writes a chunk, waiting while the client's buffer is full (or until it goes away). */
+async function write(res: Response, chunk: string): Promise<void> {
+  if (res.write(chunk) || res.destroyed) return;
+  await Promise.race([once(res, 'drain'), once(res, 'close')]);
 }
 
 function requireJson(req: Request, example: string): unknown {
@@ -83,47 +69,54 @@ function notFound(slug: string): UserError {
   return new UserError(`There is no case "${slug}".`, 404);
 }
 
-export function casesApiRouter(): Router {
+export function casesApiRouter({ store }: RouteDeps): Router {
   const router = Router();
 
-  router.get('/api/cases', (req, res) => {
-    res.json(storeOf(req).list(readFilter(req.query)));
+  router.get('/api/cases', async (req, res) => {
+    res.json(await store.list(readFilter(req.query)));
   });
 
-  router.get('/api/cases/export', (req, res) => {
+  router.get('/api/cases/export', async (_req, res) => {
     res.attachment(exportFileName());
-    res.type('application/json').send(`${JSON.stringify(exportAllCases(storeOf(req)), null, 2)}\n`);
+    res.type('application/json');
+    try {
+      await streamAllCases(store, res);
+    } catch (error) {
+      if (!res.headersSent) throw error;
+      // half a file must not look like a whole one: cut the connection, and log why
+      (res as unknown as { err?: unknown }).err = error;
+      res.destroy(error as Error);
+    }
   });
 
-  router.post('/api/cases/import', (req, res) => {
+  router.post('/api/cases/import', async (req, res) => {
     const items = parseCaseImport(requireJson(req, `a case ${CASE_EXAMPLE}, a list of cases, or {"cases": [...]}`));
-    const created = importCases(storeOf(req), items);
+    const created = await store.createMany(items);
     res.status(201).json({ imported: created.length, cases: created.map((c) => ({ slug: c.slug, title: c.title })) });
   });
 
-  router.get('/api/cases/:slug', (req, res) => {
-    const found = storeOf(req).get(req.params.slug);
+  router.get('/api/cases/:slug', async (req, res) => {
+    const found = await store.get(req.params.slug);
     if (!found) throw notFound(req.params.slug);
     res.json(toCaseJson(found));
   });
 
-  router.post('/api/cases', (req, res) => {
+  router.post('/api/cases', async (req, res) => {
     const { input, slug } = parseCaseWithSlug(requireJson(req, CASE_EXAMPLE));
-    const created = storeOf(req).create(input, slug);
+    const created = await store.create(input, slug);
     res.status(201).location(`/cases/${created.slug}`).json(toCaseJson(created));
   });
 
-  router.put('/api/cases/:slug', (req, res) => {
-    const store = storeOf(req);
+  router.put('/api/cases/:slug', async (req, res) => {
     // Validate first, so a bad body answers 400 whether or not the case exists.
     const input = parseCaseInput(requireJson(req, CASE_EXAMPLE));
-    const updated = store.update(req.params.slug, input);
+    const updated = await store.update(req.params.slug, input);
     if (!updated) throw notFound(req.params.slug);
     res.json(toCaseJson(updated));
   });
 
-  router.delete('/api/cases/:slug', (req, res) => {
-    if (!storeOf(req).delete(req.params.slug)) throw notFound(req.params.slug);
+  router.delete('/api/cases/:slug', async (req, res) => {
+    if (!(await store.delete(req.params.slug))) throw notFound(req.params.slug);
     res.status(204).end();
   });
 

@@ -16,13 +16,12 @@
  * Deliberately not here: any comparing (compare() via a cache), the case page and its
  * teacher's panel (routes/pages.ts), storing answers (they never reach the server).
  */
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import MarkdownIt from 'markdown-it';
-import { compare } from '../../core/compare.js';
 import type { Comparison, Cue, Segment } from '../../core/types.js';
-import type { Case, CaseStore, Citation } from '../../cases/types.js';
+import type { Case, Citation } from '../../cases/types.js';
 import { UserError } from '../../errors.js';
-import { ComparisonCache } from '../comparison-cache.js';
+import type { RouteDeps } from '../route-deps.js';
 import { buildComparisonView, buildDebateView } from '../comparison-view.js';
 import { countsLine, plural, presentVerdict, quotationLabel, quotedByLine, type VerdictView } from '../../present/index.js';
 
@@ -191,12 +190,18 @@ export function listFindings(comparison: Comparison, quote: string, source: stri
   return findings;
 }
 
-export function exerciseRouter(): Router {
+export function exerciseRouter({ store, cache }: RouteDeps): Router {
   const router = Router();
-  const cache = new ComparisonCache(compare);
 
-  router.get('/cases/:slug/exercise', (req, res) => {
-    const kase = caseOf(req);
+  async function caseOf(slug: string): Promise<Case> {
+    const kase = await store.get(slug);
+    if (!kase) throw new UserError(`There is no case called “${slug}”.`, 404);
+    if (kase.quotations.length === 0) throw new UserError(`The case “${slug}” has no quotation to work on yet.`, 404);
+    return kase;
+  }
+
+  router.get('/cases/:slug/exercise', async (req, res) => {
+    const kase = await caseOf(req.params.slug);
     const steps = stepsFor(kase.quotations.length);
     const quotationIndex = readIndex(req.query.quotation, 'quotation', kase.quotations.length, 0);
     const stepNumber = readIndex(req.query.step, 'step', steps.length + 1, 1, 1);
@@ -230,7 +235,7 @@ export function exerciseRouter(): Router {
         }
       | undefined;
     if (stepNumber > 1) {
-      const comparison = cache.compare(quotation.text, source);
+      const comparison = await cache.compare(quotation.text, source);
       const pieces = buildReading(comparison, quotation.text, source, Math.min(stepNumber, 4));
       const cues = comparison.cues.filter((cue) => cueRevealStep(cue, comparison.segments) <= stepNumber);
       reveal = {
@@ -242,7 +247,7 @@ export function exerciseRouter(): Router {
       };
       if (step.id === 'debate') {
         reveal.debate = buildDebateView(
-          kase.quotations.map((q) => ({ quote: q.text, comparison: cache.compare(q.text, source) })),
+          await Promise.all(kase.quotations.map(async (q) => ({ quote: q.text, comparison: await cache.compare(q.text, source) }))),
           source,
         );
       }
@@ -272,18 +277,18 @@ export function exerciseRouter(): Router {
     });
   });
 
-  router.get('/cases/:slug/teacher', (req, res) => {
-    const kase = caseOf(req);
+  router.get('/cases/:slug/teacher', async (req, res) => {
+    const kase = await caseOf(req.params.slug);
     const source = kase.source.text;
-    const entries = kase.quotations.map((quotation, i) => {
-      const comparison = cache.compare(quotation.text, source);
+    const entries = await Promise.all(kase.quotations.map(async (quotation, i) => {
+      const comparison = await cache.compare(quotation.text, source);
       return {
         quotation,
         label: quotationLabel(quotation.quotedBy, i),
         printedBy: quotedByLine(quotation.quotedBy),
         view: buildComparisonView(comparison, quotation.text, source, { idPrefix: `q${i}-` }),
       };
-    });
+    }));
     res.render('exercise/teacher', {
       title: `Teacher's sheet: ${kase.title}`,
       mainClass: 'wide sheet',
@@ -296,8 +301,8 @@ export function exerciseRouter(): Router {
     });
   });
 
-  router.get('/cases/:slug/worksheet', (req, res) => {
-    const kase = caseOf(req);
+  router.get('/cases/:slug/worksheet', async (req, res) => {
+    const kase = await caseOf(req.params.slug);
     res.render('exercise/worksheet', {
       title: `Worksheet: ${kase.title}`,
       mainClass: 'sheet',
@@ -310,11 +315,11 @@ export function exerciseRouter(): Router {
     });
   });
 
-  router.get('/cases/:slug/answers', (req, res) => {
-    const kase = caseOf(req);
+  router.get('/cases/:slug/answers', async (req, res) => {
+    const kase = await caseOf(req.params.slug);
     const source = kase.source.text;
-    const entries = kase.quotations.map((quotation, i) => {
-      const comparison = cache.compare(quotation.text, source);
+    const entries = await Promise.all(kase.quotations.map(async (quotation, i) => {
+      const comparison = await cache.compare(quotation.text, source);
       return {
         label: quotationLabel(quotation.quotedBy, i),
         quotation,
@@ -327,7 +332,7 @@ export function exerciseRouter(): Router {
         findings: listFindings(comparison, quotation.text, source),
         cues: comparison.cues,
       };
-    });
+    }));
     res.render('exercise/answers', {
       title: `Answer sheet: ${kase.title}`,
       mainClass: 'sheet',
@@ -339,15 +344,6 @@ export function exerciseRouter(): Router {
   });
 
   return router;
-}
-
-function caseOf(req: Request): Case {
-  const store = req.app.locals.store as CaseStore;
-  const slug = String(req.params.slug);
-  const kase = store.get(slug);
-  if (!kase) throw new UserError(`There is no case called “${slug}”.`, 404);
-  if (kase.quotations.length === 0) throw new UserError(`The case “${slug}” has no quotation to work on yet.`, 404);
-  return kase;
 }
 
 /**

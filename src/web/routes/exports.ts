@@ -9,19 +9,17 @@
  * registry, and answers an attachment with a safe file name. Bad input is a 400 naming
  * what is wrong; an unknown case a 404; no Chromium for a PDF a 501.
  */
-import { Router, type Request, type Response } from 'express';
-import { compare } from '../../core/compare.js';
+import { Router, type Response } from 'express';
 import type { CompareOptions } from '../../core/types.js';
-import type { Case, CaseStore, Citation, QuotedBy } from '../../cases/types.js';
+import type { Case, Citation, QuotedBy } from '../../cases/types.js';
 import { UserError } from '../../errors.js';
 import { checkComparePair } from '../../limits.js';
 import { caseExportInput, exportInputForQuotation } from '../../export/case-input.js';
 import { renderPdf } from '../../export/pdf.js';
 import { exportFormats, findExporter } from '../../export/registry.js';
 import type { CaseExportInput, ExportInput, Exporter } from '../../export/types.js';
-import { ComparisonCache } from '../comparison-cache.js';
 import { setExportContentSecurityPolicy } from '../security.js';
-import { comparePoolOf } from '../compare-pool.js';
+import type { RouteDeps } from '../route-deps.js';
 import { parseWhereMap } from '../../import/describe.js';
 import { citationAt, withWhere } from '../../import/where.js';
 
@@ -98,10 +96,6 @@ async function send(res: Response, format: Format, stem: string, render: () => s
   res.type(exporter.mediaType).send(output);
 }
 
-function storeOf(req: Request): CaseStore {
-  return req.app.locals.store as CaseStore;
-}
-
 function isWebAddress(value: string): boolean {
   try {
     const { protocol } = new URL(value);
@@ -118,25 +112,24 @@ function field(body: Record<string, unknown>, name: string): string {
   return value;
 }
 
-export function exportsRouter(): Router {
+export function exportsRouter({ store, cache, pool }: RouteDeps): Router {
   const router = Router();
-  const cache = new ComparisonCache(compare, 50);
 
   router.get('/cases/:slug/export', async (req, res) => {
     const format = readFormat(req.query.format);
     const options = readContext(req.query.context);
     const slug = req.params.slug;
-    const found = storeOf(req).get(slug);
+    const found = await store.get(slug);
     if (!found) throw new UserError(`There is no case "${slug.slice(0, 80)}".`, 404);
     const quotation = readQuotation(req.query.quotation, found);
     const compareQuotation = (i: number) => cache.compare(found.quotations[i]!.text, found.source.text, options);
     const stem = safeFileStem(found.slug);
     if (quotation === 'all') {
-      const input: CaseExportInput = caseExportInput(found, found.quotations.map((_, i) => compareQuotation(i)));
+      const input: CaseExportInput = caseExportInput(found, await Promise.all(found.quotations.map((_, i) => compareQuotation(i))));
       await send(res, format, `${stem}-all`, () => format.exporter.renderCase(input));
       return;
     }
-    const input = exportInputForQuotation(found, quotation, compareQuotation(quotation));
+    const input = exportInputForQuotation(found, quotation, await compareQuotation(quotation));
     const fileStem = found.quotations.length > 1 ? `${stem}-quotation-${quotation}` : stem;
     await send(res, format, fileStem, () => format.exporter.render(input));
   });
@@ -161,7 +154,7 @@ export function exportsRouter(): Router {
     const quotedBy: QuotedBy | undefined = quotedByName ? { author: quotedByName } : undefined;
     // pasted text runs in a worker within the time budget (src/web/compare-pool.ts); an
     // imported source's map (a hidden field of the compare page) says where the quotation stands
-    const comparison = withWhere(await comparePoolOf(req).compare(quote, source, options), parseWhereMap(field(body, 'sourceWhere')));
+    const comparison = withWhere(await pool.compare(quote, source, options), parseWhereMap(field(body, 'sourceWhere')));
     const cited = citationAt(Object.keys(citation).length > 0 ? citation : undefined, comparison.where);
     const input: ExportInput = {
       comparison,

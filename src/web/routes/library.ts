@@ -10,24 +10,25 @@
  *   POST /api/find              {"quote"} → {searched, found, summary, results, chimera?, nearest?}
  *   GET  /api/library[/:id]     the sources as JSON (with the text for one)
  *
- * POST /compare with an empty source box searches the library too (src/web/routes/pages.ts
- * sends it here). Everything a user typed or a file held is escaped by the templates.
+ * POST /compare with an empty source box searches the library too (both render
+ * src/web/find-page.ts). Everything a user typed or a file held is escaped by the templates.
  */
 import { createRequire } from 'node:module';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { CaseStore } from '../../cases/types.js';
 import { UserError } from '../../errors.js';
 import { findInLibrary, type FindResult } from '../../library/find.js';
 import { importBytesForLibrary, type LibraryImporter } from '../../library/import-source.js';
 import type { LibrarySource, LibraryStore } from '../../library/types.js';
 import { MAX_SOURCE_BYTES as MAX_IMPORT_BYTES } from '../../limits.js';
 import { formatWhere, whereAt } from '../../import/where.js';
-import { compare } from '../../core/compare.js';
 import type { Comparison, Span } from '../../core/types.js';
 import { presentVerdict, quotationLabel } from '../../present/index.js';
 import { formatChicago } from '../../export/citation.js';
 import { closeBidiControls } from '../../bidi.js';
-import { buildComparisonView, buildDebateView } from '../comparison-view.js';
+import { buildDebateView } from '../comparison-view.js';
+import type { ComparisonCache } from '../comparison-cache.js';
+import { renderFind } from '../find-page.js';
+import type { RouteDeps } from '../route-deps.js';
 
 /** Cells of the heat strip over a whole work. */
 const HEAT_CELLS = 100;
@@ -57,11 +58,11 @@ const uploadSourceFile: RequestHandler = (req, res, next) => {
   });
 };
 
-export function libraryRouter(importer: LibraryImporter): Router {
+export function libraryRouter({ store, cache }: RouteDeps, importer: LibraryImporter): Router {
   const router = Router();
+  const library = store.library;
 
   router.get('/library', async (req, res) => {
-    const library = libraryOf(req);
     const filter = { q: text(req.query.q), author: text(req.query.author) };
     const [sources, totals, authors] = await Promise.all([library.list(filter), library.totals(), library.authors()]);
     const added = Number(req.query.added);
@@ -80,7 +81,6 @@ export function libraryRouter(importer: LibraryImporter): Router {
   });
 
   router.post('/library', uploadSourceFile, async (req, res) => {
-    const library = libraryOf(req);
     const file = (req as Request & { file?: UploadedFile }).file;
     try {
       if (!file) throw new UserError('Choose a file to add.');
@@ -107,7 +107,6 @@ export function libraryRouter(importer: LibraryImporter): Router {
   });
 
   router.get('/library/:id', async (req, res) => {
-    const library = libraryOf(req);
     const source = /^\d{1,15}$/.test(req.params.id) ? await library.get(Number(req.params.id)) : undefined;
     if (!source) {
       res.status(404).render('404', { title: 'No such source', message: `The library has no source ${req.params.id}.` });
@@ -123,61 +122,31 @@ export function libraryRouter(importer: LibraryImporter): Router {
       cut: source.text.length > SHOWN_TEXT_CHARS,
       added: req.query.added === '1',
       already: req.query.already === '1',
-      ...(await quotationsMap(library, source)),
+      ...(await quotationsMap(library, cache, source)),
     });
   });
 
   router.post('/find', async (req, res) => {
     const quote = text(req.body?.quote);
-    await renderFind(req, res, quote);
+    await renderFind(res, library, quote);
   });
 
   router.post('/api/find', async (req, res) => {
     const body = req.body as { quote?: unknown } | undefined;
-    res.json(await findInLibrary(libraryOf(req), body?.quote));
+    res.json(await findInLibrary(library, body?.quote));
   });
 
   router.get('/api/library', async (req, res) => {
-    res.json(await libraryOf(req).list({ q: text(req.query.q), author: text(req.query.author) }));
+    res.json(await library.list({ q: text(req.query.q), author: text(req.query.author) }));
   });
 
   router.get('/api/library/:id', async (req, res) => {
-    const source = /^\d{1,15}$/.test(req.params.id) ? await libraryOf(req).get(Number(req.params.id)) : undefined;
+    const source = /^\d{1,15}$/.test(req.params.id) ? await library.get(Number(req.params.id)) : undefined;
     if (!source) throw new UserError(`The library has no source ${req.params.id}.`, 404);
     res.json(source);
   });
 
   return router;
-}
-
-/** The find results page (also for the compare form sent with an empty source box). */
-export async function renderFind(req: Request, res: Response, quote: string): Promise<void> {
-  const library = libraryOf(req);
-  let result: FindResult;
-  try {
-    result = await findInLibrary(library, quote);
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    res.status(error.status).render('library/find', { title: 'Find the source', current: 'library', quote, result: undefined, best: undefined, error: error.message });
-    return;
-  }
-  // the best place side by side, when the quotation stands there
-  let best;
-  const top = result.results[0];
-  if (top && top.found) {
-    const sourceText = (await library.text(top.sourceId)) ?? '';
-    best = { place: top, view: buildComparisonView(top.comparison, quote, sourceText, { mode: 'region', onlyDifferences: false }) };
-  }
-  res.render('library/find', {
-    title: 'Find the source',
-    current: 'library',
-    mainClass: best ? 'wide' : undefined,
-    quote,
-    result,
-    verdicts: result.results.map((place) => presentVerdict(place.comparison)),
-    best,
-    error: undefined,
-  });
 }
 
 /**
@@ -186,12 +155,12 @@ export async function renderFind(req: Request, res: Response, quote: string): Pr
  * quotation with its verdict and place, and the debate across cases when the quoted
  * stretches lie close enough to show together.
  */
-async function quotationsMap(library: LibraryStore, source: LibrarySource) {
+async function quotationsMap(library: LibraryStore, cache: ComparisonCache, source: LibrarySource) {
   const cases = await library.casesQuoting(source.id);
   const quotations: Array<{ slug: string; caseTitle: string; index: number; label: string; quote: string; comparison: Comparison; where?: string; span: Span | null }> = [];
   for (const c of cases) {
-    c.quotations.forEach((q, index) => {
-      const comparison = compare(q.text, source.text);
+    for (const [index, q] of c.quotations.entries()) {
+      const comparison = await cache.compare(q.text, source.text);
       const where = comparison.span ? formatWhere(whereAt(source.where, comparison.span.start)) : undefined;
       quotations.push({
         slug: c.slug,
@@ -203,7 +172,7 @@ async function quotationsMap(library: LibraryStore, source: LibrarySource) {
         ...(where ? { where } : {}),
         span: comparison.span,
       });
-    });
+    }
   }
   const length = Math.max(1, source.text.length);
   const cells = Array.from({ length: HEAT_CELLS }, (_, i) => ({
@@ -227,12 +196,6 @@ async function quotationsMap(library: LibraryStore, source: LibrarySource) {
     debate,
     debateLabels: quotations.map((q) => q.label),
   };
-}
-
-function libraryOf(req: Request): LibraryStore {
-  const library = (req.app.locals.store as CaseStore).library;
-  if (!library) throw new UserError('This Elision has no library of sources.', 404);
-  return library;
 }
 
 function text(value: unknown): string {

@@ -10,15 +10,15 @@
  */
 import { Router, type Request, type Response } from 'express';
 import MarkdownIt from 'markdown-it';
-import { compare } from '../../core/compare.js';
 import type { CompareOptions } from '../../core/types.js';
 import type { Case, CaseStore, Citation } from '../../cases/types.js';
 import { checkComparePair } from '../../limits.js';
 import { closeBidiControls } from '../../bidi.js';
 import { UserError } from '../../errors.js';
-import { ComparisonCache } from '../comparison-cache.js';
-import { renderFind } from './library.js';
-import { comparePoolOf } from '../compare-pool.js';
+import type { ComparisonCache } from '../comparison-cache.js';
+import type { RouteDeps } from '../route-deps.js';
+import { caseVerdicts, DEFAULT_CONTEXT_SENTENCES } from '../case-verdicts.js';
+import { renderFind } from '../find-page.js';
 import { formatChicago } from '../../export/citation.js';
 import { buildComparisonView, buildDebateView, type SourceMode } from '../comparison-view.js';
 import { describeProvenance, parseProvenance, parseWhereMap } from '../../import/describe.js';
@@ -29,7 +29,7 @@ import { joinNames, presentVerdict, quotationLabel, quotedByLine, type VerdictVi
 export const FOUNDING_CASE_SLUG = 'service-stalin-resignation';
 /** The home page lists this many cases; /cases lists them all. */
 const HOME_LIBRARY_SIZE = 30;
-export const DEFAULT_CONTEXT_SENTENCES = 2;
+export { DEFAULT_CONTEXT_SENTENCES };
 export const MAX_CONTEXT_SENTENCES = 10;
 export const EXPORT_FORMATS = ['html', 'md', 'json', 'tei', 'jsonld', 'csv', 'claimreview', 'restored'] as const;
 const EXPORT_FORMAT_LABELS: Record<(typeof EXPORT_FORMATS)[number], string> = {
@@ -68,16 +68,14 @@ export interface ViewControls {
 
 const markdown = new MarkdownIt({ html: false, linkify: true });
 
-export function pagesRouter(): Router {
+export function pagesRouter({ store, cache, pool }: RouteDeps): Router {
   const router = Router();
-  const cache = new ComparisonCache(compare);
 
-  router.get('/', (req, res) => {
-    const store = storeOf(req);
+  router.get('/', async (_req, res) => {
     res.render('index', {
       title: 'Quotations beside their sources',
       current: 'home',
-      library: libraryEntries(store, cache),
+      library: await libraryEntries(store, cache),
       form: emptyForm(),
       error: undefined,
     });
@@ -92,12 +90,12 @@ export function pagesRouter(): Router {
     const form = readForm(req.body);
     const controls = readControls(req.body);
     // no source given: search the library for it (src/web/routes/library.ts)
-    if (form.source.trim() === '' && form.quote.trim() !== '' && storeOf(req).library && !hasImportedSource(req)) return renderFind(req, res, form.quote);
+    if (form.source.trim() === '' && form.quote.trim() !== '' && !hasImportedSource(req)) return renderFind(res, store.library, form.quote);
     let comparison;
     try {
       checkComparePair(form.quote, form.source);
       // pasted text runs in a worker within the time budget (src/web/compare-pool.ts)
-      comparison = await comparePoolOf(req).compare(form.quote, form.source, compareOptions(controls));
+      comparison = await pool.compare(form.quote, form.source, compareOptions(controls));
       // an imported source says on which page, in which chapter or under which heading the quotation stands
       comparison = withWhere(comparison, parseWhereMap(form.sourceWhere));
     } catch (error) {
@@ -119,9 +117,8 @@ export function pagesRouter(): Router {
     });
   });
 
-  router.get('/cases/:slug', (req, res) => {
-    const store = storeOf(req);
-    const found = store.get(req.params.slug);
+  router.get('/cases/:slug', async (req, res) => {
+    const found = await store.get(req.params.slug);
     if (!found) {
       res.status(404).render('404', { title: 'No such case', message: `There is no case called “${req.params.slug}”.` });
       return;
@@ -135,16 +132,16 @@ export function pagesRouter(): Router {
       });
       return;
     }
-    renderCase(res, found, cache, controls, requested);
+    await renderCase(res, found, cache, controls, requested);
   });
 
   return router;
 }
 
-function renderCase(res: Response, found: Case, cache: ComparisonCache, controls: ViewControls, requested: number | undefined): void {
+async function renderCase(res: Response, found: Case, cache: ComparisonCache, controls: ViewControls, requested: number | undefined): Promise<void> {
   const options = compareOptions(controls);
   const source = found.source.text;
-  const comparisons = found.quotations.map((quotation) => cache.compare(quotation.text, source, options));
+  const comparisons = await Promise.all(found.quotations.map((quotation) => cache.compare(quotation.text, source, options)));
   const quotationIndex = requested ?? (found.quotations.length === 1 ? 0 : undefined);
   const base = {
     title: found.title,
@@ -192,14 +189,14 @@ export interface LibraryEntry {
   tags: string[];
 }
 
-function libraryEntries(store: CaseStore, cache: ComparisonCache): { entries: LibraryEntry[]; more: boolean } {
-  const summaries = store.list();
+async function libraryEntries(store: CaseStore, cache: ComparisonCache): Promise<{ entries: LibraryEntry[]; more: boolean }> {
+  const summaries = await store.list();
   summaries.sort((a, b) => Number(b.slug === FOUNDING_CASE_SLUG) - Number(a.slug === FOUNDING_CASE_SLUG) || Number(b.builtIn) - Number(a.builtIn));
   const entries: LibraryEntry[] = [];
   for (const summary of summaries.slice(0, HOME_LIBRARY_SIZE)) {
-    const found = store.get(summary.slug);
+    const found = await store.get(summary.slug);
     if (!found) continue;
-    const verdicts = caseVerdicts(found, cache);
+    const verdicts = await caseVerdicts(found, cache);
     const quoters = [...new Set(found.quotations.map((q) => q.quotedBy?.author).filter((a): a is string => Boolean(a)))];
     const author = found.source.citation.author;
     entries.push({
@@ -220,10 +217,6 @@ function libraryEntries(store: CaseStore, cache: ComparisonCache): { entries: Li
 function hasImportedSource(req: Request): boolean {
   const body = req.body as Record<string, unknown> | undefined;
   return Boolean((req as Request & { file?: unknown }).file) || (typeof body?.sourceUrl === 'string' && body.sourceUrl.trim() !== '');
-}
-
-function storeOf(req: Request): CaseStore {
-  return req.app.locals.store as CaseStore;
 }
 
 function field(body: unknown, name: string): string {
@@ -285,15 +278,4 @@ function readQuotationIndex(raw: unknown, found: Case): number | undefined | 'in
  */
 export function formatCitation(citation: Citation): string {
   return formatChicago({ ...citation, url: undefined });
-}
-
-/**
- * The engine's verdict on each quotation of a case, compared as its page compares it by
- * default (so a card and the page it links to agree), with who printed each.
- */
-export function caseVerdicts(found: Case, cache: ComparisonCache): Array<{ by: string; verdict: VerdictView }> {
-  return found.quotations.map((quotation, i) => ({
-    by: quotationLabel(quotation.quotedBy, i),
-    verdict: presentVerdict(cache.compare(quotation.text, found.source.text, compareOptions(defaultControls()))),
-  }));
 }

@@ -1,0 +1,17 @@
+/**
+ * What every router factory is given by src/web/app.ts: the one store, the one cache of
+ * comparisons and the one worker pool of the app. Routers take them as arguments rather
+ * than fetching them from `req.app.locals`, so each route says what it uses and a test
+ * can build a router around a real store on ':memory:'.
+ */
+import type { CaseStore } from '../cases/types.js';
+import type { ComparePool } from './compare-pool.js';
+import type { ComparisonCache } from './comparison-cache.js';
+
+export interface RouteDeps {
+  store: CaseStore;
+  /** comparisons of stored cases, computed once and shared by pages, exercises and exports */
+  cache: ComparisonCache;
+  /** comparisons of pasted text, off the main thread within a time budget */
+  pool: ComparePool;
+}
