@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Browser tests start Chromium; two cores cannot run many at once.
     maxWorkers: 2,
+    // One throw-away PostgreSQL cluster for the run: the store tests run on SQLite and on it.
+    globalSetup: ['tests/helpers/postgres-global-setup.ts'],
   },
 });
