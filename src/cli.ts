@@ -261,7 +261,10 @@ const runDirectly = Boolean(process.argv[1]) && import.meta.url === new URL(`fil
 // library and find (src/cli/library.ts) are asynchronous and print progress as they go
 if (runDirectly && isLibraryCommand(process.argv[2])) process.exitCode = await runLibraryCommand(process.argv.slice(2), processIo());
 else if (runDirectly) {
-  const result = await runCliAsync(process.argv.slice(2), Boolean(process.stdout.isTTY));
+  const result =
+    process.argv[2] === 'migrate-store'
+      ? await (await import('./cli/migrate-store.js')).runMigrateStore(process.argv.slice(3))
+      : await runCliAsync(process.argv.slice(2), Boolean(process.stdout.isTTY));
   if (result.stdout) process.stdout.write(result.stdout);
   if (result.stderr) process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;

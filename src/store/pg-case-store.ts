@@ -239,6 +239,36 @@ export class PgCaseStore {
     });
   }
 
+  /**
+   * For moving a store here (src/cli/migrate-store.ts): in one transaction, writes each
+   * case exactly as it was elsewhere (slug, built-in flag and hash, timestamps) unless its
+   * slug is already here, and remembers the dismissed built-in cases. Returns the slugs
+   * written; `exists(here, there)` decides about a slug already taken (throw to stop it all).
+   */
+  async importExact(
+    cases: ReadonlyArray<{ case: Case; builtInHash: string | null }>,
+    dismissed: ReadonlyArray<{ slug: string; dismissedAt: string }>,
+    exists: (here: Case, there: Case) => void,
+  ): Promise<string[]> {
+    return this.transaction(async (client) => {
+      const written: string[] = [];
+      for (const { case: c, builtInHash } of cases) {
+        const here = (await client.query<CaseRow>(`${CASE_SELECT} WHERE c.slug = $1`, [c.slug])).rows[0];
+        if (here) {
+          exists(toCase(here), c);
+          continue;
+        }
+        await insertCase(client, c.slug, c, { builtIn: c.builtIn, hash: builtInHash }, { createdAt: c.createdAt, updatedAt: c.updatedAt });
+        written.push(c.slug);
+      }
+      for (const { slug, dismissedAt } of dismissed) {
+        await client.query('INSERT INTO dismissed_built_ins (slug, dismissed_at) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING', [slug, dismissedAt]);
+      }
+      await notify(client, '');
+      return written;
+    });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -381,8 +411,15 @@ function childArrays(input: CaseInput): unknown[] {
   ];
 }
 
-async function insertCase(client: pg.PoolClient, slug: string, input: CaseInput, origin: { builtIn: boolean; hash: string | null }): Promise<number> {
+async function insertCase(
+  client: pg.PoolClient,
+  slug: string,
+  input: CaseInput,
+  origin: { builtIn: boolean; hash: string | null },
+  times?: { createdAt: string; updatedAt: string },
+): Promise<number> {
   const values = columns(input, origin, new Date().toISOString());
+  if (times) values.splice(8, 2, times.createdAt, times.updatedAt);
   const placeholders = values.map((_, i) => `$${i + 2}`).join(', ');
   const { rows } = await client.query<{ id: number }>(
     `INSERT INTO cases (slug, ${CASE_COLUMNS}) VALUES ($1, ${placeholders}) RETURNING id`,
