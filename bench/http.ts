@@ -13,6 +13,7 @@
  * `<!-- bench:http -->` and `<!-- /bench:http -->`, with the command and the machine,
  * and checks the targets: no errors; the case page at least half the health check's
  * throughput; case-page p99 under 100 ms at 50 connections.
+ * Then the PostgreSQL run (bench/http-postgres.ts): one and two servers on one database.
  *
  * BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 50) change the load.
  * Deliberately not a test: numbers depend on the machine; `npm test` never runs this.
@@ -23,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { benchPostgres, newCase } from './http-postgres.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS || 10);
@@ -38,6 +40,8 @@ interface Target {
   body?: string;
   /** a different query string on every request, so the page cache never hits */
   uniqueQuery?: boolean;
+  /** a new body for every request (a new case each time) */
+  newBody?: () => string;
 }
 
 interface Measured {
@@ -111,7 +115,11 @@ async function measure(url: string, target: Target): Promise<Measured> {
     duration: seconds,
     headers: target.body ? { 'content-type': 'application/json' } : {},
     body: target.body,
-    requests: target.uniqueQuery ? [{ setupRequest: (request) => ({ ...request, path: `${target.path}?bench=${n++}` }) }] : undefined,
+    requests: target.uniqueQuery
+      ? [{ setupRequest: (request) => ({ ...request, path: `${target.path}?bench=${n++}` }) }]
+      : target.newBody
+        ? [{ setupRequest: (request) => ({ ...request, body: target.newBody!() }) }]
+        : undefined,
   });
   return {
     target,
@@ -155,7 +163,7 @@ function section(results: Measured[], verdicts: string[]): string {
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
     ...results.map(row),
     '',
-    'The case page is served from the page cache (src/web/page-cache.ts: pages without a form, kept up to 10 s, emptied by any change); "never cached" adds a different query string to every request, so each one is built from the store and the comparison cache, as after every edit. The compare pair: a 20,000-character window of Moby-Dick as the source; as the quotation, three passages of it (40, 25 and 30 words) joined by ellipses, one word altered; it runs in the compare worker (src/web/compare-pool.ts).',
+    'The case page is served from the page cache (src/web/page-cache.ts: pages without a form, kept up to 10 s, emptied by any change); "never cached" adds a different query string to every request, so each one is built from the store and the comparison cache, as after every edit. The compare pair: a 20,000-character window of Moby-Dick as the source; as the quotation, three passages of it (40, 25 and 30 words) joined by ellipses, one word altered; it runs in the compare worker (src/web/compare-pool.ts). "Create a case" posts a new small case each time (compared by the case guard, then written in one transaction, fsync'd).',
     '',
     'Targets:',
     ...verdicts.map((v) => `- ${v}`),
@@ -179,6 +187,7 @@ async function main(): Promise<void> {
     { name: 'founding case page', method: 'GET', path: CASE_PATH },
     { name: 'founding case page, never cached', method: 'GET', path: CASE_PATH, uniqueQuery: true },
     { name: 'compare API, mid-sized pair', method: 'POST', path: '/api/compare', body: JSON.stringify(pair) },
+    { name: 'create a case', method: 'POST', path: '/api/cases', body: newCase(), newBody: newCase },
   ];
   const dbDir = mkdtempSync(path.join(os.tmpdir(), 'elision-bench-'));
   const server = await startServer(dbDir);
@@ -199,7 +208,7 @@ async function main(): Promise<void> {
     if (code !== 0) console.error(`the server exited with ${code} on SIGTERM`);
   }
 
-  const [health, casePage] = results as [Measured, Measured, Measured, Measured];
+  const [health, casePage] = results as [Measured, Measured];
   const failures = results.reduce((sum, m) => sum + m.errors + m.non2xx + m.timeouts, 0);
   const ratio = casePage.requestsPerSecond / health.requestsPerSecond;
   const verdicts = [
@@ -209,6 +218,9 @@ async function main(): Promise<void> {
   ];
   writeSection(section(results, verdicts));
   for (const verdict of verdicts) console.log(verdict);
+
+  // the same server on PostgreSQL, one process and two (bench/http-postgres.ts)
+  for (const verdict of await benchPostgres({ seconds, connections, machine: machine(), loadAtStart })) console.log(verdict);
   console.log(`written to ${path.relative(process.cwd(), benchmarksFile) || benchmarksFile}`);
 }
 

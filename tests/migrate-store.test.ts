@@ -24,7 +24,7 @@ describe.runIf(postgresUrl)('migrate-store from SQLite to PostgreSQL', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elision-migrate-'));
     file = path.join(dir, 'elision.db');
     db = await freshPostgresDatabase();
-    const sqlite = openCaseStore(file);
+    const sqlite = await openCaseStore(file);
     await importBuiltInCases(sqlite, path.join(projectRoot, 'data', 'cases'));
     await sqlite.create({
       title: 'Сталин — “a user’s case”',
@@ -50,7 +50,7 @@ describe.runIf(postgresUrl)('migrate-store from SQLite to PostgreSQL', () => {
     expect(first.exitCode).toBe(0);
     expect(first.stdout).toMatch(/^Copied 9 case\(s\) from .* 0 already there\.\nVerified 9 case\(s\), \d+ quotation\(s\), \d+ tag\(s\), 1 dismissed built-in case\(s\): every checksum matches/);
 
-    const sqlite = openCaseStore(file);
+    const sqlite = await openCaseStore(file);
     const target = await openPostgresStore(db.url);
     try {
       const slugs = (await sqlite.list()).map((c) => c.slug);

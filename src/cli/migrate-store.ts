@@ -52,7 +52,7 @@ export async function runMigrateStore(argv: string[]): Promise<MigrateResult> {
 async function migrate(from: string, to: string): Promise<string> {
   let sqlite;
   try {
-    sqlite = openCaseStore(from);
+    sqlite = await openCaseStore(from);
   } catch (error) {
     throw new UserError(`Cannot open the SQLite store ${from}: ${(error as Error).message}`);
   }

@@ -9,7 +9,7 @@
  * so under root the cluster is made and run by the `postgres` user (`runuser`).
  *
  * Used by tests/helpers/postgres-global-setup.ts (one cluster for a whole test run) and
- * by bench/http.ts (one for the benchmark).
+ * by bench/http-postgres.ts (one for the benchmark, with fsync on).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -63,7 +63,12 @@ function run(bin: string, program: string, args: string[]): void {
   else execFileSync(file, args, { stdio: 'pipe' });
 }
 
-export async function startPostgresCluster(bin: string): Promise<PostgresCluster> {
+export interface ClusterOptions {
+  /** false (the tests' default) skips fsync: the tests kill Elision, never PostgreSQL. The benchmark keeps it on. */
+  fsync?: boolean;
+}
+
+export async function startPostgresCluster(bin: string, options: ClusterOptions = {}): Promise<PostgresCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elision-pg-'));
   const data = path.join(dir, 'data');
   if (isRoot) execFileSync('chown', ['-R', 'postgres:', dir]);
@@ -78,9 +83,7 @@ export async function startPostgresCluster(bin: string): Promise<PostgresCluster
         `-c listen_addresses=127.0.0.1`,
         `-c port=${port}`,
         `-c unix_socket_directories=''`,
-        // the tests kill Elision, never PostgreSQL: skipping fsync changes nothing they check
-        `-c fsync=off`,
-        `-c full_page_writes=off`,
+        ...(options.fsync ? [] : ['-c fsync=off', '-c full_page_writes=off']),
         `-c max_connections=200`,
       ].join(' ');
       try {

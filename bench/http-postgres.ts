@@ -1,0 +1,191 @@
+/**
+ * The PostgreSQL half of `npm run bench:http` (bench/http.ts calls it after the SQLite
+ * run): a throw-away PostgreSQL cluster (fsync on, as in production), then one and two
+ * Elision server processes on it, each on its own port with nothing in front, driven by
+ * autocannon at BENCH_CONNECTIONS (default 50) for BENCH_SECONDS each:
+ *   1. the founding case page, never cached (a new query string each time), so every
+ *      request reads the case from PostgreSQL and renders it;
+ *   2. POST /api/cases, a new small case each time (one transaction per case).
+ * With two servers, autocannon spreads its connections over both ports.
+ * Writes requests/s, p50/p99 and errors into BENCHMARKS.md between
+ * `<!-- bench:http-postgres -->` and `<!-- /bench:http-postgres -->` and checks the
+ * targets: no errors; the uncached page with two servers at least 1.5× one server.
+ *
+ * Without PostgreSQL on the machine it says so in one line and writes that instead.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { findPostgresBin, startPostgresCluster } from '../tests/helpers/postgres-cluster.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const benchmarksFile = path.join(root, 'BENCHMARKS.md');
+const CASE_PATH = '/cases/service-stalin-resignation';
+
+interface Row {
+  servers: number;
+  name: string;
+  request: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  failures: number;
+}
+
+interface Server {
+  url: string;
+  stop: () => Promise<number | null>;
+}
+
+async function startServer(env: Record<string, string>): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', ELISION_RATE_LIMIT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let printed = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${printed}`)), 60_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      // keep draining: the request log would otherwise fill the pipe and stall the server
+      if (printed.length < 10_000) printed += String(chunk);
+      const match = /Elision listening on (http:\/\/[^\s/]+)\//.exec(printed);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the server exited (${code}):\n${printed}`)));
+  });
+  const stop = () =>
+    new Promise<number | null>((resolve) => {
+      child.once('exit', (code) => resolve(code));
+      child.kill('SIGTERM');
+    });
+  return { url, stop };
+}
+
+let caseNumber = 0;
+/** A small case, a new title each time, quick for the case guard to compare. */
+export function newCase(): string {
+  const n = caseNumber++;
+  return JSON.stringify({
+    title: `Bench case ${n} ${randomBytes(3).toString('hex')}`,
+    source: { text: `Sentence one of case ${n}. Sentence two says more about it. Sentence three ends it.`, citation: { author: `Author ${n}` } },
+    quotations: [{ text: `Sentence one of case ${n}. … Sentence three ends it.`, quotedBy: { author: 'Bench' } }],
+    tags: ['bench'],
+  });
+}
+
+async function measure(urls: string[], seconds: number, connections: number, kind: 'page' | 'create'): Promise<Omit<Row, 'servers' | 'name' | 'request'>> {
+  let n = 0;
+  const options =
+    kind === 'page'
+      ? { url: urls.map((u) => `${u}${CASE_PATH}`), method: 'GET' as const, requests: [{ setupRequest: (r: { path: string }) => ({ ...r, path: `${CASE_PATH}?bench=${n++}` }) }] }
+      : {
+          url: urls.map((u) => `${u}/api/cases`),
+          method: 'POST' as const,
+          headers: { 'content-type': 'application/json' },
+          body: newCase(),
+          requests: [{ setupRequest: (r: { path: string; method?: string; body?: string }) => ({ ...r, body: newCase() }) }],
+        };
+  // a short warm-up, so the first seconds of JIT and caches do not count
+  await autocannon({ ...options, connections: 4, amount: 100 });
+  const result = await autocannon({ ...options, connections, duration: seconds });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    failures: result.errors + result.non2xx + result.timeouts,
+  };
+}
+
+function writeSection(text: string): void {
+  const existing = existsSync(benchmarksFile) ? readFileSync(benchmarksFile, 'utf8') : '# Benchmarks\n';
+  const pattern = /<!-- bench:http-postgres -->[\s\S]*?<!-- \/bench:http-postgres -->/;
+  const updated = pattern.test(existing) ? existing.replace(pattern, text) : `${existing.trimEnd()}\n\n${text}\n`;
+  writeFileSync(benchmarksFile, updated);
+}
+
+export async function benchPostgres(settings: { seconds: number; connections: number; machine: string; loadAtStart: string }): Promise<string[]> {
+  const { seconds, connections } = settings;
+  const header = ['<!-- bench:http-postgres -->', '## HTTP under load on PostgreSQL: one and two servers', ''];
+  const bin = findPostgresBin();
+  if (!bin) {
+    const line = 'PostgreSQL not found (no initdb under /usr/lib/postgresql/*/bin or on the PATH): the PostgreSQL run of bench:http did not run.';
+    console.log(line);
+    writeSection([...header, line, '<!-- /bench:http-postgres -->'].join('\n'));
+    return [];
+  }
+  const cluster = await startPostgresCluster(bin, { fsync: true });
+  const servers: Server[] = [];
+  const rows: Row[] = [];
+  try {
+    const admin = new pg.Client({ connectionString: cluster.adminUrl });
+    await admin.connect();
+    await admin.query('CREATE DATABASE elision_bench');
+    await admin.end();
+    const databaseUrl = cluster.adminUrl.replace(/\/postgres$/, '/elision_bench');
+    const env = { ELISION_DATABASE_URL: databaseUrl, ELISION_SECRET: randomBytes(32).toString('hex') };
+    servers.push(await startServer(env));
+    servers.push(await startServer(env));
+    const [a, b] = servers as [Server, Server];
+
+    const run = async (count: 1 | 2, kind: 'page' | 'create') => {
+      const urls = count === 1 ? [a.url] : [a.url, b.url];
+      const name = kind === 'page' ? 'founding case page, never cached' : 'create a case';
+      console.log(`PostgreSQL, ${count} server${count === 1 ? '' : 's'}, ${name}: ${seconds} s at ${connections} connections…`);
+      const measured = await measure(urls, seconds, connections, kind);
+      console.log(`  ${Math.round(measured.requestsPerSecond)} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, failures ${measured.failures}`);
+      rows.push({ servers: count, name, request: kind === 'page' ? `GET ${CASE_PATH}` : 'POST /api/cases', ...measured });
+    };
+    await run(1, 'page');
+    await run(2, 'page');
+    await run(1, 'create');
+    await run(2, 'create');
+  } finally {
+    for (const server of servers) {
+      const code = await server.stop();
+      if (code !== 0) console.error(`a server exited with ${code} on SIGTERM`);
+    }
+    cluster.stop();
+  }
+
+  const pageOne = rows[0]!;
+  const pageTwo = rows[1]!;
+  const failures = rows.reduce((sum, row) => sum + row.failures, 0);
+  const scale = pageTwo.requestsPerSecond / pageOne.requestsPerSecond;
+  const cores = os.cpus().length;
+  const verdicts = [
+    `${failures === 0 ? 'met' : 'MISSED'}: zero errors on PostgreSQL (${failures}).`,
+    `${scale >= 1.5 ? 'met' : 'MISSED'}: the uncached page with two servers at least 1.5× one server's throughput (${scale.toFixed(2)}×${cores <= 2 ? `; on ${cores} cores the two servers, PostgreSQL and autocannon share the same cores, so a second server adds little CPU to share` : ''}).`,
+  ];
+  const row = (r: Row) =>
+    `| ${r.servers} | ${r.name} | \`${r.request}\` | ${Math.round(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.requests} | ${r.failures} |`;
+  writeSection(
+    [
+      ...header,
+      `Command: \`npm run bench:http\` (its second half, bench/http-postgres.ts; BENCH_SECONDS=${seconds}, BENCH_CONNECTIONS=${connections}). A throw-away PostgreSQL ${cluster.version} cluster on loopback (fsync on), one database; Elision server processes (NODE_ENV=production, ELISION_RATE_LIMIT=0, request logs on) each on its own port, nothing in front; with two servers autocannon spreads its ${connections} connections over both.`,
+      '',
+      `Machine: ${settings.machine}. Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${settings.loadAtStart} at the start of bench:http.`,
+      '',
+      '| servers | target | request | requests/s | p50 ms | p99 ms | requests | errors (incl. non-2xx, timeouts) |',
+      '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |',
+      ...rows.map(row),
+      '',
+      'The SQLite figures for one server are in the section above. "Never cached" adds a different query string to every request, so each one reads the case from PostgreSQL (one statement) and renders it; "create a case" posts a new small case each time (the case guard compares it in the worker, then one transaction writes it and notifies the other servers\' page caches).',
+      '',
+      'Targets:',
+      ...verdicts.map((v) => `- ${v}`),
+      '<!-- /bench:http-postgres -->',
+    ].join('\n'),
+  );
+  return verdicts;
+}
