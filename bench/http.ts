@@ -163,7 +163,7 @@ function section(results: Measured[], verdicts: string[]): string {
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
     ...results.map(row),
     '',
-    'The case page is served from the page cache (src/web/page-cache.ts: pages without a form, kept up to 10 s, emptied by any change); "never cached" adds a different query string to every request, so each one is built from the store and the comparison cache, as after every edit. The compare pair: a 20,000-character window of Moby-Dick as the source; as the quotation, three passages of it (40, 25 and 30 words) joined by ellipses, one word altered; it runs in the compare worker (src/web/compare-pool.ts). "Create a case" posts a new small case each time (compared by the case guard, then written in one transaction, fsync'd).',
+    'The case page is served from the page cache (src/web/page-cache.ts: pages without a form, kept up to 10 s, emptied by any change); "never cached" adds a different query string to every request, so each one is built from the store and the comparison cache, as after every edit. The compare pair: a 20,000-character window of Moby-Dick as the source; as the quotation, three passages of it (40, 25 and 30 words) joined by ellipses, one word altered; it runs in the compare worker (src/web/compare-pool.ts). "Create a case" posts a new small case each time (compared by the case guard, then written in one transaction with fsync).',
     '',
     'Targets:',
     ...verdicts.map((v) => `- ${v}`),
