@@ -8,6 +8,9 @@
  * e.g. 1 behind one reverse proxy), ELISION_REQUEST_TIMEOUT_MS (default 30000),
  * ELISION_COMPARE_BUDGET_MS (how long one comparison of pasted text may run, default
  * 10000) and LOG_LEVEL (default info). Prints the real listening URL (PORT=0 picks a free port).
+ * ELISION_DATABASE_URL (postgres://…) puts the cases in PostgreSQL instead of the SQLite
+ * file, so several servers can share them; ELISION_SECRET (required with it, the same on
+ * every server) signs the CSRF tokens, so a form from one server is accepted by the next.
  *
  * Deliberately not here: anything a test of the app needs (src/web/app.ts builds it).
  */
@@ -20,7 +23,8 @@ import { createLogger } from './web/logging.js';
 import { parseRateLimit } from './web/rate-limit.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './web/timeout.js';
 import { sharedComparePool } from './web/compare-pool.js';
-import { openCaseStore } from './store/case-store.js';
+import { openStore, type OpenedStore } from './store/open-store.js';
+import { isPostgresUrl } from './store/pg-open.js';
 import { importBuiltInCases } from './store/import-built-in.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,12 +51,26 @@ function readConfig() {
   if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs < 0) {
     fail(`ELISION_REQUEST_TIMEOUT_MS must be a number of milliseconds, not "${timeout}".`);
   }
+  // PostgreSQL: several servers on one database, stateless, so they must share their secret
+  const databaseUrl = process.env.ELISION_DATABASE_URL || undefined;
+  if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
+    fail('ELISION_DATABASE_URL must be a postgres:// address (e.g. postgres://elision:PASSWORD@db:5432/elision), or unset for the SQLite file.');
+  }
+  const secret = process.env.ELISION_SECRET || undefined;
+  if (databaseUrl !== undefined && secret === undefined) {
+    fail('ELISION_SECRET must be set with ELISION_DATABASE_URL: the same 32 or more characters on every server (e.g. openssl rand -hex 32).');
+  }
+  if (secret !== undefined && secret.length < 32) {
+    fail(`ELISION_SECRET must be at least 32 characters (e.g. openssl rand -hex 32), not ${secret.length}.`);
+  }
   const trust = process.env.ELISION_TRUST_PROXY;
   const trustProxy = trust === undefined || trust === '' ? undefined : /^\d+$/.test(trust) ? Number(trust) : trust === 'true' ? true : trust;
   return {
     host: process.env.HOST || '127.0.0.1',
     port,
     dbFile: process.env.ELISION_DB || path.join(root, 'data', 'elision.db'),
+    databaseUrl,
+    secret,
     rateLimitPerMinute,
     requestTimeoutMs,
     trustProxy,
@@ -64,13 +82,19 @@ function readConfig() {
 const config = readConfig();
 const logger = createLogger();
 
-mkdirSync(path.dirname(path.resolve(config.dbFile)), { recursive: true });
-let store: Awaited<ReturnType<typeof openCaseStore>>;
+if (!config.databaseUrl) mkdirSync(path.dirname(path.resolve(config.dbFile)), { recursive: true });
+let opened: OpenedStore;
 try {
-  store = await openCaseStore(config.dbFile);
+  opened = await openStore({ databaseUrl: config.databaseUrl, sqliteFile: config.dbFile });
+} catch (error) {
+  fail((error as Error).message.split('\n')[0]!);
+}
+const { store } = opened;
+try {
   await importBuiltInCases(store, path.join(root, 'data', 'cases'));
 } catch (error) {
-  fail((error as Error).message);
+  await store.close().catch(() => undefined);
+  fail((error as Error).message.split('\n')[0]!);
 }
 
 const app = createApp({
@@ -82,6 +106,9 @@ const app = createApp({
   requestTimeoutMs: config.requestTimeoutMs,
   trustProxy: config.trustProxy,
   pageCache: true,
+  csrfSecret: config.secret,
+  changes: opened.changes,
+  rateLimitStore: opened.rateLimitStore,
 });
 
 const server = app.listen(config.port, config.host);
@@ -95,8 +122,8 @@ server.on('listening', () => {
   const { address, port } = server.address() as AddressInfo;
   const shownHost = address.includes(':') ? `[${address}]` : address;
   const url = `http://${shownHost}:${port}/`;
-  logger.info({ url, database: config.dbFile, rateLimitPerMinute: config.rateLimitPerMinute, editingProtected: Boolean(config.adminToken) }, 'listening');
-  console.log(`Elision listening on ${url} (database ${config.dbFile})`);
+  logger.info({ url, database: opened.where, rateLimitPerMinute: config.rateLimitPerMinute, editingProtected: Boolean(config.adminToken) }, 'listening');
+  console.log(`Elision listening on ${url} (database ${opened.where})`);
   sharedComparePool().warmUp();
 });
 

@@ -31,6 +31,7 @@ import type {
   Case,
   CaseFilter,
   CaseInput,
+  CaseStore,
   CaseSummary,
   Citation,
   Quotation,
@@ -99,19 +100,16 @@ const INSERT_CHILDREN = `
 
 const CASE_COLUMNS = 'title, source_text, citation, notes, questions, teacher_notes, built_in, built_in_hash, created_at, updated_at, search_text, authors_key';
 
-export interface PgCaseStoreOptions {
-  /** called once when close() ends the pool (e.g. to stop the change listener) */
-  onClose?: () => Promise<void> | void;
-}
-
-// TODO(rebase on #12): implements CaseStore once it is asynchronous
-export class PgCaseStore {
+export class PgCaseStore implements CaseStore {
   private closed = false;
+  private readonly closers: Array<() => Promise<void> | void> = [];
 
-  constructor(
-    readonly pool: pg.Pool,
-    private readonly options: PgCaseStoreOptions = {},
-  ) {}
+  constructor(readonly pool: pg.Pool) {}
+
+  /** `closer` runs when the store closes, before its pool ends (e.g. to stop the change listener). */
+  onClose(closer: () => Promise<void> | void): void {
+    this.closers.push(closer);
+  }
 
   async list(filter: CaseFilter = {}): Promise<CaseSummary[]> {
     const where: string[] = [];
@@ -272,7 +270,7 @@ export class PgCaseStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.options.onClose?.();
+    for (const closer of this.closers) await closer();
     await this.pool.end();
   }
 

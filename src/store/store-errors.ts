@@ -1,21 +1,20 @@
 /**
  * What the store says when its database cannot be reached: a StoreUnavailableError (a
- * UserError with status 503 and a Retry-After), so an outage of PostgreSQL gives every
+ * BusyError: status 503 with a Retry-After), so an outage of PostgreSQL gives every
  * request a clear "try again shortly" instead of a 500, and the server carries on and
  * recovers by itself when the database returns (the pool opens fresh connections).
  *
  * Also the one-line descriptions of what goes wrong at start (wrong address, wrong
  * password, no such database), for src/server.ts and the CLI.
  */
-import { UserError } from '../errors.js';
+import { BusyError } from '../errors.js';
 
 /** Seconds a client is asked to wait during an outage. */
 export const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
-export class StoreUnavailableError extends UserError {
-  readonly retryAfterSeconds = OUTAGE_RETRY_AFTER_SECONDS;
+export class StoreUnavailableError extends BusyError {
   constructor(message = 'The database is not reachable just now; nothing was changed. Please try again in a few seconds.') {
-    super(message, 503, 1);
+    super(message, OUTAGE_RETRY_AFTER_SECONDS);
     this.name = 'StoreUnavailableError';
   }
 }

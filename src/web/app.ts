@@ -21,6 +21,8 @@ import { ComparisonCache } from './comparison-cache.js';
 import { compare } from '../core/compare.js';
 import type { RouteDeps } from './route-deps.js';
 import { pageCache } from './page-cache.js';
+import type { ChangeFeed } from '../store/pg-changes.js';
+import type { Store as RateLimitStore } from 'express-rate-limit';
 import { guardCaseComparisons } from './case-guard.js';
 import { authRouter } from './routes/auth.js';
 import { pagesRouter } from './routes/pages.js';
@@ -45,7 +47,7 @@ export interface AppOptions {
   production?: boolean;
   /** false skips CSRF tokens (tests that post forms directly); default on */
   csrf?: boolean;
-  /** HMAC key for CSRF tokens; random per process when absent */
+  /** HMAC key for CSRF tokens (ELISION_SECRET, the same on every server); random per process when absent */
   csrfSecret?: string;
   /** request logs go here; default: pino at LOG_LEVEL, silent under the test runner */
   logger?: Logger;
@@ -63,6 +65,10 @@ export interface AppOptions {
   pageCache?: boolean;
   /** imports files and addresses (default: the shared import worker, fetch rules from ELISION_FETCH_*) */
   sourceImporter?: SourceImporter;
+  /** changes made by other servers on a shared database: the page cache empties itself on each (src/store/pg-changes.ts) */
+  changes?: ChangeFeed;
+  /** rate-limit counts shared by several servers (src/web/rate-limit-store.ts); default: in this process's memory */
+  rateLimitStore?: (prefix: string) => RateLimitStore;
 }
 
 /** Largest request body: a 10 MB source plus its quotation and form fields. */
@@ -84,7 +90,7 @@ export function createApp(options: AppOptions): Express {
   // hardening: logs, headers and rate limit come before any work is done
   app.use(requestLogger(options.logger ?? createLogger()));
   app.use(securityHeaders());
-  app.use(apiAndCompareLimit(options.rateLimitPerMinute ?? 0));
+  app.use(apiAndCompareLimit(options.rateLimitPerMinute ?? 0, options.rateLimitStore?.('api:')));
 
   app.use(fontsRouter());
   app.use('/static', express.static(publicDir, { maxAge: '1h' }));
@@ -96,7 +102,7 @@ export function createApp(options: AppOptions): Express {
   app.use(csrfProtection({ enabled: options.csrf !== false, secret: options.csrfSecret }));
   app.use(requireAdminForEditing(options.adminToken));
   app.use(guardCaseComparisons(deps, options.caseCompareBudgetMs));
-  if (options.pageCache) app.use(pageCache());
+  if (options.pageCache) app.use(pageCache({ changes: options.changes }));
   app.use(authRouter(options.adminToken));
 
   app.get('/healthz', (_req, res) => {
@@ -154,6 +160,9 @@ function errorHandler(production: boolean): ErrorRequestHandler {
     if (status >= 500) (res as express.Response & { err?: unknown }).err = err;
     if (status >= 500 && !production) console.error(err);
     if (res.headersSent) return;
+    // a BusyError (a lock held elsewhere, the database unreachable): the client may simply retry
+    const retryAfter = (err as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
+    if (status === 503 && typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
     if (wantsJson(req)) {
       res.status(status).json({ error: message });
       return;

@@ -10,12 +10,14 @@
  * logged in to edit. Any request that may change data (POST, PUT, PATCH, DELETE)
  * empties the cache when it starts and when it ends, and a page rendered while one was
  * running is not kept; entries also expire after `maxAgeMs`, for changes made outside
- * this process (another process on the same database file).
+ * this process (another process on the same SQLite file). Servers sharing a PostgreSQL
+ * database hear each other's changes (`changes`) and empty their caches at once.
  *
  * Deliberately not here: HTTP caching headers for browsers and proxies, and anything
  * that is not HTML.
  */
 import type { RequestHandler, Response } from 'express';
+import type { ChangeFeed } from '../store/pg-changes.js';
 
 interface Entry {
   html: string;
@@ -28,11 +30,16 @@ export interface PageCacheOptions {
   maxAgeMs?: number;
   /** pages larger than this are not kept */
   maxBytes?: number;
+  /**
+   * Changes made by any server on a shared database (src/store/pg-changes.ts): each one
+   * empties the cache; while the feed is not live nothing is served from the cache or kept.
+   */
+  changes?: ChangeFeed;
 }
 
 const READ_ONLY = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function pageCache({ maxEntries = 200, maxAgeMs = 10_000, maxBytes = 1024 * 1024 }: PageCacheOptions = {}): RequestHandler {
+export function pageCache({ maxEntries = 200, maxAgeMs = 10_000, maxBytes = 1024 * 1024, changes }: PageCacheOptions = {}): RequestHandler {
   const entries = new Map<string, Entry>();
   let generation = 0;
   let changesRunning = 0;
@@ -41,6 +48,8 @@ export function pageCache({ maxEntries = 200, maxAgeMs = 10_000, maxBytes = 1024
     generation++;
     entries.clear();
   };
+  changes?.subscribe(invalidate);
+  const trusted = () => changes === undefined || changes.live();
 
   return (req, res, next) => {
     if (!READ_ONLY.has(req.method)) {
@@ -58,7 +67,7 @@ export function pageCache({ maxEntries = 200, maxAgeMs = 10_000, maxBytes = 1024
       next();
       return;
     }
-    if (req.method !== 'GET') {
+    if (req.method !== 'GET' || !trusted()) {
       next();
       return;
     }
@@ -86,6 +95,7 @@ export function pageCache({ maxEntries = 200, maxAgeMs = 10_000, maxBytes = 1024
         !tokenWasRead(res) &&
         res.getHeader('Set-Cookie') === undefined &&
         generation === generationAtStart &&
+        trusted() &&
         changesRunning === 0 &&
         body.length <= maxBytes;
       if (keep) {

@@ -9,11 +9,12 @@
  * one school address must still be able to read.
  * `loginAttemptLimit` slows down guessing of the admin token.
  *
- * Deliberately not here: a shared store for several processes (one process serves
- * Elision; a restart forgets the counts, which errs on the side of the user).
+ * Counts are kept in this process's memory, or, when several servers share a PostgreSQL
+ * database, in that database (src/web/rate-limit-store.ts), so a client gets the limit
+ * once in all. A restart of a lone server forgets its counts, which errs on the side of the user.
  */
 import type { Request, RequestHandler, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import { simplePage } from './security.js';
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 120;
@@ -41,11 +42,13 @@ function isLimited(req: Request): boolean {
 }
 
 /** Limits /api/* and POST /compare to `perMinute` requests per client; 0 lets everything through. */
-export function apiAndCompareLimit(perMinute: number): RequestHandler {
+export function apiAndCompareLimit(perMinute: number, store?: Store): RequestHandler {
   if (perMinute <= 0) return (_req, _res, next) => next();
   const limiter = rateLimit({
     windowMs: 60_000,
     limit: perMinute,
+    // shared by several servers (src/web/rate-limit-store.ts) or, by default, in memory
+    ...(store ? { store, passOnStoreError: true } : {}),
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (req, res) => {
