@@ -19,7 +19,9 @@ import type { CaseStore } from '../../src/cases/types.js';
 import { openCaseStore } from '../../src/store/case-store.js';
 import { importBuiltInCases } from '../../src/store/import-built-in.js';
 import { openPostgresStore } from '../../src/store/pg-open.js';
-import { freshPostgresDatabase, postgresUrl } from './postgres.js';
+import { freshPostgresDatabase, postgresUrl, type TestDatabase } from './postgres.js';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import type { PgCaseStore } from '../../src/store/pg-case-store.js';
 import { builtInCasesDir, tempDir } from './temp-store.js';
 
 /** One database of one engine, empty until a store opens it. */
@@ -101,3 +103,48 @@ const postgres: StoreEngine = {
 
 /** SQLite always; PostgreSQL when this run has a cluster. */
 export const storeEngines: StoreEngine[] = postgresUrl ? [sqlite, postgres] : [sqlite];
+
+/**
+ * An empty store for every test of the describe block it is called in, cheaply: SQLite on
+ * ':memory:', a new one each test; PostgreSQL, one database for the block, emptied
+ * (TRUNCATE) before each test.
+ *
+ *   describe.each(storeEngines)('… on $name', (engine) => {
+ *     const current = storeForEachTest(engine);
+ *     it('…', async () => { await current.store.create(…); });
+ *   });
+ */
+export function storeForEachTest(engine: StoreEngine): { readonly store: CaseStore } {
+  let store: CaseStore | undefined;
+  const current = {
+    get store(): CaseStore {
+      if (!store) throw new Error('no store outside a test');
+      return store;
+    },
+  };
+  if (engine.name === 'SQLite') {
+    beforeEach(async () => {
+      store = await openCaseStore(':memory:');
+    });
+    afterEach(async () => {
+      await store?.close();
+      store = undefined;
+    });
+    return current;
+  }
+  let database: TestDatabase | undefined;
+  let pgStore: PgCaseStore | undefined;
+  beforeAll(async () => {
+    database = await freshPostgresDatabase();
+    pgStore = await openPostgresStore(database.url, { poolSize: 4 });
+  });
+  beforeEach(async () => {
+    await pgStore!.pool.query('TRUNCATE cases, quotations, case_tags, dismissed_built_ins, rate_limit_hits RESTART IDENTITY');
+    store = pgStore;
+  });
+  afterAll(async () => {
+    await pgStore?.close();
+    await database?.drop();
+  });
+  return current;
+}
