@@ -2,20 +2,22 @@
  * No data lost: the real server is killed (SIGKILL, no chance to clean up) while cases
  * are being saved through the API; after a restart every save that was answered 2xx
  * must be there and whole, every case there must be whole, and SQLite's own
- * integrity check must pass.
+ * integrity check must pass. On SQLite and on PostgreSQL.
  */
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from './helpers/server-process.js';
-import { tempDir, type TempDir } from './helpers/temp-store.js';
+import { storeEngines, type EngineDatabase } from './helpers/engines.js';
 
 let servers: ServerProcess[] = [];
-let dir: TempDir | undefined;
+let database: EngineDatabase | undefined;
 
-afterEach(() => {
+afterEach(async () => {
   for (const server of servers) if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  await Promise.all(servers.map((server) => server.exited));
   servers = [];
-  dir?.remove();
+  await database?.remove();
+  database = undefined;
 });
 
 const RUN = `durability-${process.pid}`;
@@ -41,11 +43,11 @@ interface Saved {
   slug: string;
 }
 
-describe('durability under SIGKILL', () => {
-  it('keeps every save that was answered 2xx, whole, and the database passes integrity_check', async () => {
-    dir = tempDir('durability');
-    const db = dir.file('cases.db');
-    const first = await startServer({ ELISION_DB: db });
+describe.each(storeEngines)('durability under SIGKILL on $name', (engine) => {
+  it('keeps every save that was answered 2xx, whole, and the database is consistent', async () => {
+    database = await engine.create('durability');
+    const env = database.serverEnv;
+    const first = await startServer(env);
     servers.push(first);
 
     const acknowledged: Saved[] = [];
@@ -87,7 +89,7 @@ describe('durability under SIGKILL', () => {
     expect(acknowledged.length).toBeGreaterThanOrEqual(60);
     expect(acknowledged.length).toBeLessThan(MAX_SAVES); // it really died mid-way
 
-    const second = await startServer({ ELISION_DB: db });
+    const second = await startServer(env);
     servers.push(second);
     for (const { n, slug } of acknowledged) {
       const res = await fetch(`${second.url}/api/cases/${slug}`);
@@ -104,8 +106,9 @@ describe('durability under SIGKILL', () => {
     }
 
     // Whatever else made it in (saves that finished without their answer) is whole too.
-    const list = (await (await fetch(`${second.url}/api/cases`)).json()) as Array<{ slug: string; title: string }>;
+    const list = (await (await fetch(`${second.url}/api/cases`)).json()) as Array<{ slug: string; title: string; quotationCount: number }>;
     const ours = list.filter((c) => c.title.startsWith(RUN));
+    const builtInQuotations = list.filter((c) => !c.title.startsWith(RUN)).reduce((sum, c) => sum + c.quotationCount, 0);
     expect(ours.length).toBeGreaterThanOrEqual(acknowledged.length);
     for (const summary of ours) {
       const n = Number(summary.title.slice(`${RUN} case `.length));
@@ -116,12 +119,16 @@ describe('durability under SIGKILL', () => {
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
-    const check = new Database(db, { readonly: true });
-    try {
-      expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
-      expect(check.pragma('foreign_key_check')).toEqual([]);
-    } finally {
-      check.close();
+    if (engine.name === 'SQLite') {
+      const check = new Database(env.ELISION_DB!, { readonly: true });
+      try {
+        expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+        expect(check.pragma('foreign_key_check')).toEqual([]);
+      } finally {
+        check.close();
+      }
     }
+    // every case has its quotations, none is left without its case
+    expect(await database.count('quotations')).toBe(2 * ours.length + builtInQuotations);
   }, 120_000);
 });

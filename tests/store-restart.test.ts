@@ -1,18 +1,14 @@
 /**
  * A case saved through the API of the real server (src/server.ts, a child process) is
  * still there, whole, after the server is stopped and started again on the same
- * database; the built-in cases are imported once, not once per start.
+ * database; the built-in cases are imported once, not once per start. On SQLite and on PostgreSQL.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from './helpers/server-process.js';
-import { tempDir, type TempDir } from './helpers/temp-store.js';
+import { storeEngines, type EngineDatabase } from './helpers/engines.js';
 
-let dir: TempDir;
+let database: EngineDatabase | undefined;
 let server: ServerProcess | undefined;
-
-beforeEach(() => {
-  dir = tempDir('restart');
-});
 
 afterEach(async () => {
   if (server && server.child.exitCode === null) {
@@ -20,7 +16,8 @@ afterEach(async () => {
     await server.exited;
   }
   server = undefined;
-  dir.remove();
+  await database?.remove();
+  database = undefined;
 });
 
 async function stop(running: ServerProcess): Promise<void> {
@@ -44,10 +41,11 @@ const hardCase = {
   teacherNotes: 'only for teachers',
 };
 
-describe('the real server, stopped and started again', () => {
+describe.each(storeEngines)('the real server on $name, stopped and started again', (engine) => {
   // Two starts of a child process: slow on a loaded two-core machine, hence the long timeout.
   it('keeps a case saved through the API, whole, and imports the built-in cases only once', { timeout: 120_000 }, async () => {
-    const env = { ELISION_DB: dir.file('db/elision.db') };
+    database = await engine.create('restart');
+    const env = database.serverEnv;
     server = await startServer(env, 60_000);
     const created = await fetch(`${server.url}/api/cases`, {
       method: 'POST',
