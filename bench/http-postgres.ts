@@ -189,3 +189,15 @@ export async function benchPostgres(settings: { seconds: number; connections: nu
   );
   return verdicts;
 }
+
+// `npx tsx bench/http-postgres.ts` runs this half alone (npm run bench:http runs both).
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const cpus = os.cpus();
+  const machine = `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
+  benchPostgres({ seconds: Number(process.env.BENCH_SECONDS || 10), connections: Number(process.env.BENCH_CONNECTIONS || 50), machine, loadAtStart: os.loadavg()[0]!.toFixed(1) })
+    .then((verdicts) => verdicts.forEach((v) => console.log(v)))
+    .catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    });
+}
