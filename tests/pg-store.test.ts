@@ -12,6 +12,8 @@ import { openPostgresStore } from '../src/store/pg-open.js';
 import type { PgCaseStore } from '../src/store/pg-case-store.js';
 import { PG_LATEST_VERSION } from '../src/store/pg-migrations.js';
 import { StoreUnavailableError } from '../src/store/store-errors.js';
+import { listenForChanges } from '../src/store/pg-changes.js';
+import { PostgresRateLimitStore } from '../src/web/rate-limit-store.js';
 import { freePort } from './helpers/postgres-cluster.js';
 import { startTcpProxy } from './helpers/tcp-proxy.js';
 import { adminQuery, freshPostgresDatabase, postgresUrl, type TestDatabase } from './helpers/postgres.js';
@@ -171,5 +173,50 @@ describe.runIf(postgresUrl)('the PostgreSQL store', () => {
     }
     expect(await sql('SELECT count(*)::int AS n FROM cases')).toEqual([{ n: 0 }]);
     expect(await sql('SELECT count(*)::int AS n FROM quotations')).toEqual([{ n: 0 }]);
+  });
+
+  it('tells every listener of a commit on any server, and says when it cannot hear (the page cache then stands aside)', async () => {
+    const proxy = await startTcpProxy(Number(new URL(db.url).port));
+    const through = new URL(db.url);
+    through.port = String(proxy.port);
+    const feed = await listenForChanges(through.toString());
+    try {
+      const writer = await open();
+      let heard = 0;
+      feed.subscribe(() => heard++);
+      expect(feed.live()).toBe(true);
+      await writer.create(sample('heard'));
+      for (let i = 0; i < 100 && heard === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(heard).toBe(1);
+      await proxy.cut();
+      for (let i = 0; i < 100 && feed.live(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(feed.live()).toBe(false);
+      const before = heard;
+      await proxy.restore();
+      for (let i = 0; i < 300 && !feed.live(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(feed.live()).toBe(true);
+      // back on line it reports a change, since anything may have changed meanwhile
+      expect(heard).toBeGreaterThan(before);
+    } finally {
+      await feed.close();
+      await proxy.close();
+    }
+  });
+
+  it('counts rate-limit hits for every server in one window, and starts a fresh window when it has passed', async () => {
+    const store = await open();
+    const a = new PostgresRateLimitStore(store.pool, 'api:');
+    const b = new PostgresRateLimitStore((await open()).pool, 'api:');
+    a.init({ windowMs: 300 } as never);
+    b.init({ windowMs: 300 } as never);
+    expect((await a.increment('client')).totalHits).toBe(1);
+    expect((await b.increment('client')).totalHits).toBe(2);
+    expect((await a.increment('other')).totalHits).toBe(1);
+    await b.decrement('client');
+    expect((await a.get('client'))?.totalHits).toBe(1);
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await b.increment('client')).totalHits).toBe(1);
+    await a.resetKey('client');
+    expect(await b.get('client')).toBeUndefined();
   });
 });
