@@ -12,6 +12,7 @@ import { runMigrateStore } from '../src/cli/migrate-store.js';
 import { openCaseStore } from '../src/store/case-store.js';
 import { importBuiltInCases } from '../src/store/import-built-in.js';
 import { openPostgresStore } from '../src/store/pg-open.js';
+import { findInLibrary } from '../src/library/find.js';
 import { projectRoot } from './helpers/server-process.js';
 import { freshPostgresDatabase, postgresUrl, type TestDatabase } from './helpers/postgres.js';
 
@@ -36,6 +37,13 @@ describe.runIf(postgresUrl)('migrate-store from SQLite to PostgreSQL', () => {
       teacherNotes: 'teacher only',
     });
     await sqlite.delete('judge-not');
+    await sqlite.library.add({
+      text: 'A library source of its own, quoted by no case: the lamp burned low over the harbour while the ships came in.',
+      title: 'Harbour notes',
+      citation: { author: 'A. Keeper', work: 'Harbour notes', year: '1901' },
+      provenance: { file: 'harbour.txt' },
+      original: new TextEncoder().encode('original bytes'),
+    });
     await sqlite.close();
   });
 
@@ -48,7 +56,7 @@ describe.runIf(postgresUrl)('migrate-store from SQLite to PostgreSQL', () => {
     const first = await runMigrateStore(['--from', file, '--to', db.url]);
     expect(first.stderr).toBe('');
     expect(first.exitCode).toBe(0);
-    expect(first.stdout).toMatch(/^Copied 9 case\(s\) from .* 0 already there\.\nVerified 9 case\(s\), \d+ quotation\(s\), \d+ tag\(s\), 1 dismissed built-in case\(s\): every checksum matches/);
+    expect(first.stdout).toMatch(/^Copied 9 case\(s\) from .* 0 already there\.\nVerified 9 case\(s\), \d+ quotation\(s\), \d+ tag\(s\), \d+ library source\(s\), 1 dismissed built-in case\(s\): every checksum matches/);
 
     const sqlite = await openCaseStore(file);
     const target = await openPostgresStore(db.url);
@@ -57,6 +65,13 @@ describe.runIf(postgresUrl)('migrate-store from SQLite to PostgreSQL', () => {
       expect((await target.list()).map((c) => c.slug)).toEqual(slugs);
       for (const slug of slugs) expect(await target.get(slug), slug).toEqual(await sqlite.get(slug));
       expect(await target.list({ q: 'СТАЛИН' })).toEqual(await sqlite.list({ q: 'СТАЛИН' }));
+      // the library came along, each text once, the library's own source whole, and find finds in it
+      const strip = ({ id, addedAt, ...rest }: { id: number; addedAt: string }) => rest;
+      expect((await target.library.list()).map(strip)).toEqual((await sqlite.library.list()).map(strip));
+      const harbour = (await target.library.list({ q: 'harbour' }))[0]!;
+      expect(await target.library.get(harbour.id)).toMatchObject({ provenance: { file: 'harbour.txt' }, originalBytes: 14, origin: 'library', caseCount: 0 });
+      const found = await findInLibrary(target.library, 'the lamp burned low over the harbour while the ships came in');
+      expect(found.results[0]).toMatchObject({ sourceId: harbour.id, found: true });
       // the built-in bookkeeping came along: unchanged cases stay so, the dismissed one stays away
       const outcomes = await target.syncBuiltIn((await import('../src/store/import-built-in.js')).loadBuiltInCases(path.join(projectRoot, 'data', 'cases')).cases);
       expect(outcomes.find((o) => o.slug === 'judge-not')?.outcome).toBe('dismissed');

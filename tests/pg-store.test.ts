@@ -10,7 +10,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CaseInput } from '../src/cases/types.js';
 import { openPostgresStore } from '../src/store/pg-open.js';
 import type { PgCaseStore } from '../src/store/pg-case-store.js';
-import { PG_LATEST_VERSION } from '../src/store/pg-migrations.js';
+import { PG_LATEST_VERSION, PG_MIGRATIONS } from '../src/store/pg-migrations.js';
+import { findInLibrary } from '../src/library/find.js';
 import { StoreUnavailableError } from '../src/store/store-errors.js';
 import { listenForChanges } from '../src/store/pg-changes.js';
 import { PostgresRateLimitStore } from '../src/web/rate-limit-store.js';
@@ -218,5 +219,35 @@ describe.runIf(postgresUrl)('the PostgreSQL store', () => {
     expect((await b.increment('client')).totalHits).toBe(1);
     await a.resetKey('client');
     expect(await b.get('client')).toBeUndefined();
+  });
+
+  it('upgrades a version-1 database: every case keeps its text, now kept once in the library and found by find', async () => {
+    // version 1 as it shipped, applied by hand
+    await sql(`CREATE TABLE elision_schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await sql(PG_MIGRATIONS[0]!.up as string);
+    await sql("INSERT INTO elision_schema_version (version, description) VALUES (1, 'v1')");
+    const text = 'Сталин просил об отставке. Но его не отпустили, и он остался на посту ещё тридцать лет.';
+    for (const [slug, title] of [['one', 'One'], ['two', 'Two']]) {
+      await sql(
+        `INSERT INTO cases (slug, title, source_text, citation, created_at, updated_at, search_text) VALUES ($1, $2, $3, '{"author":"Роберт Сервис","work":"Stalin"}', now(), now(), '')`,
+        [slug, title, text],
+      );
+      await sql(`INSERT INTO quotations (case_id, position, text) SELECT id, 0, 'Сталин просил об отставке.' FROM cases WHERE slug = $1`, [slug]);
+    }
+    const store = await open();
+    expect((await store.get('one'))?.source.text).toBe(text);
+    expect((await store.get('two'))?.source).toEqual({ text, citation: { author: 'Роберт Сервис', work: 'Stalin' } });
+    const sources = await store.library.list();
+    expect(sources).toHaveLength(1);
+    expect(sources[0]).toMatchObject({ title: 'Stalin', caseCount: 2, origin: 'case' });
+    const found = await findInLibrary(store.library, 'Но его не отпустили, и он остался на посту');
+    expect(found.found).toBe(true);
+    expect(found.results[0]?.sourceId).toBe(sources[0]!.id);
+    // the text goes with the last case that quotes it
+    await store.delete('one');
+    expect(await store.library.list()).toHaveLength(1);
+    await store.delete('two');
+    expect(await store.library.list()).toHaveLength(0);
+    expect(await sql('SELECT 1 FROM library_passages')).toEqual([]);
   });
 });

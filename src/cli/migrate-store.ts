@@ -2,8 +2,10 @@
  * `npm run --silent cli -- migrate-store --from data/elision.db --to postgres://…`
  *
  * Copies every case of a SQLite store (its quotations, tags, citation, notes, questions,
- * teacher's notes, built-in flag and hash, and timestamps, exactly) and the list of
- * dismissed built-in cases into PostgreSQL, in ONE transaction: all of it or nothing.
+ * teacher's notes, built-in flag and hash, and timestamps, exactly), the sources of its
+ * library (texts, citations, provenance, page maps, kept original files; each indexed
+ * again for find) and the list of dismissed built-in cases into PostgreSQL, in ONE
+ * transaction: all of it or nothing.
  * Idempotent: a case whose slug is already there with the same content is left alone, so
  * running it again copies nothing; a slug there with DIFFERENT content stops the run
  * before anything is written (exit 2, naming it). Afterwards every case is read back
@@ -16,7 +18,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import type { Case } from '../cases/types.js';
+import type { Case, Citation } from '../cases/types.js';
+import { sha256Hex } from '../library/sqlite-library.js';
+import type { Provenance, SourceInput, WhereEntry } from '../library/types.js';
 import { UserError } from '../errors.js';
 import { openCaseStore } from '../store/case-store.js';
 import { isPostgresUrl, openPostgresStore } from '../store/pg-open.js';
@@ -68,6 +72,7 @@ async function migrate(from: string, to: string): Promise<string> {
     const cases: Case[] = [];
     for (const slug of slugs) cases.push((await sqlite.get(slug))!);
     const { hashes, dismissed } = readBuiltInBookkeeping(from);
+    const sources = readLibrarySources(from);
 
     const written = await target.importExact(
       cases.map((c) => ({ case: c, builtInHash: hashes.get(c.slug) ?? null })),
@@ -77,6 +82,7 @@ async function migrate(from: string, to: string): Promise<string> {
           throw new UserError(`The case "${there.slug}" is already in ${describeDatabaseUrl(to)} with different content; nothing was copied. Rename or delete one of the two, then run migrate-store again.`);
         }
       },
+      sources,
     );
 
     // Verify: every case read back from PostgreSQL is the SQLite one, to the byte.
@@ -95,10 +101,20 @@ async function migrate(from: string, to: string): Promise<string> {
     if (mismatched.length > 0) {
       throw new UserError(`Verification failed: ${mismatched.length} case(s) differ in PostgreSQL after copying (first: "${mismatched[0]}").`);
     }
+    // every text of the SQLite library is in PostgreSQL's, to the byte (compared by SHA-256)
+    const sqliteHashes = readLibraryHashes(from);
+    const pgHashes = new Set((await target.library.list()).map((source) => source.sha256));
+    const missingSource = sqliteHashes.find((hash) => !pgHashes.has(hash));
+    if (missingSource) throw new UserError(`Verification failed: the library source with SHA-256 ${missingSource.slice(0, 12)}… is not in PostgreSQL after copying.`);
+    for (const { id, sha256 } of await target.library.list()) {
+      if (sqliteHashes.includes(sha256) && sha256Hex((await target.library.text(id)) ?? '') !== sha256) {
+        throw new UserError(`Verification failed: the text of library source ${id} differs from its SHA-256 after copying.`);
+      }
+    }
     const targetCount = (await target.list()).length;
     return [
       `Copied ${written.length} case(s) from ${from} to ${describeDatabaseUrl(to)}; ${cases.length - written.length} already there.`,
-      `Verified ${cases.length} case(s), ${quotations} quotation(s), ${tags} tag(s), ${dismissed.length} dismissed built-in case(s): every checksum matches (SHA-256 over all cases ${all.digest('hex').slice(0, 16)}).`,
+      `Verified ${cases.length} case(s), ${quotations} quotation(s), ${tags} tag(s), ${sqliteHashes.length} library source(s), ${dismissed.length} dismissed built-in case(s): every checksum matches (SHA-256 over all cases ${all.digest('hex').slice(0, 16)}).`,
       `PostgreSQL now holds ${targetCount} case(s).`,
       '',
     ].join('\n');
@@ -120,6 +136,35 @@ function readBuiltInBookkeeping(file: string): { hashes: Map<string, string>; di
       dismissedAt: row.dismissed_at,
     }));
     return { hashes, dismissed };
+  } finally {
+    db.close();
+  }
+}
+
+/** The sources added to the SQLite library itself (not only brought by a case), with everything the library keeps of them. */
+function readLibrarySources(file: string): SourceInput[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db
+      .prepare(`SELECT text, title, citation, provenance, where_map, original FROM library_sources WHERE origin = 'library' ORDER BY id`)
+      .all() as Array<{ text: string; title: string; citation: string; provenance: string; where_map: string; original: Buffer | null }>;
+    return rows.map((row) => ({
+      text: row.text,
+      title: row.title,
+      citation: JSON.parse(row.citation) as Citation,
+      provenance: JSON.parse(row.provenance) as Provenance,
+      where: JSON.parse(row.where_map) as WhereEntry[],
+      ...(row.original ? { original: new Uint8Array(row.original) } : {}),
+    }));
+  } finally {
+    db.close();
+  }
+}
+
+function readLibraryHashes(file: string): string[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT sha256 FROM library_sources ORDER BY id').all() as Array<{ sha256: string }>).map((row) => row.sha256);
   } finally {
     db.close();
   }

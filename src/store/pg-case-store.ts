@@ -5,8 +5,8 @@
  * ELISION_DATABASE_URL (src/store/open-store.ts); the schema is src/store/pg-migrations.ts.
  *
  * All or nothing, across several servers:
- * - every save writes a whole case (its row, quotations, tags, search keys) in one
- *   transaction; an import of many cases is one transaction;
+ * - every save writes a whole case (its row, quotations, tags, search keys, and its source
+ *   in the library, shared by every case with the same text) in one transaction; an import of many cases is one transaction;
  * - an edit locks the case's row (SELECT … FOR UPDATE) before writing, so two servers
  *   editing one case at once are serialised: the second edit waits and then replaces the
  *   whole case, never merging into a half-case;
@@ -40,6 +40,8 @@ import type {
 import { searchKeys } from './migrations.js';
 import { foldForSearch, searchTerms } from './search-key.js';
 import { isConnectionError, StoreUnavailableError } from './store-errors.js';
+import { dropIfOrphan, ensureSource, PgLibraryStore } from '../library/pg-library.js';
+import type { SourceInput } from '../library/types.js';
 
 /** The channel every write notifies, at commit. */
 export const CHANGES_CHANNEL = 'elision_changes';
@@ -81,12 +83,12 @@ interface SummaryRow {
 
 /** The whole case in one statement, hence one snapshot. */
 const CASE_SELECT = `
-  SELECT c.id, c.slug, c.title, c.source_text, c.citation, c.notes, c.questions, c.teacher_notes, c.built_in,
+  SELECT c.id, c.slug, c.title, s.text AS source_text, c.citation, c.notes, c.questions, c.teacher_notes, c.built_in,
          c.created_at, c.updated_at,
          coalesce((SELECT json_agg(json_build_object('text', q.text, 'quotedBy', q.quoted_by, 'note', q.note) ORDER BY q.position)
                    FROM quotations q WHERE q.case_id = c.id), '[]'::json) AS quotations,
          coalesce((SELECT array_agg(t.tag ORDER BY t.position) FROM case_tags t WHERE t.case_id = c.id), '{}'::text[]) AS tags
-  FROM cases c`;
+  FROM cases c JOIN library_sources s ON s.id = c.source_id`;
 
 /** One statement writes a case's quotations and tags, from arrays. */
 const INSERT_CHILDREN = `
@@ -98,13 +100,21 @@ const INSERT_CHILDREN = `
   INSERT INTO case_tags (case_id, position, tag, tag_key)
   SELECT $1, ord - 1, tag, tag_key FROM unnest($5::text[], $6::text[]) WITH ORDINALITY AS y(tag, tag_key, ord)`;
 
-const CASE_COLUMNS = 'title, source_text, citation, notes, questions, teacher_notes, built_in, built_in_hash, created_at, updated_at, search_text, authors_key';
+const CASE_COLUMNS = 'title, source_id, citation, notes, questions, teacher_notes, built_in, built_in_hash, created_at, updated_at, search_text, authors_key';
 
 export class PgCaseStore implements CaseStore {
   private closed = false;
   private readonly closers: Array<() => Promise<void> | void> = [];
 
-  constructor(readonly pool: pg.Pool) {}
+  /** the library of sources the cases point at (src/library/pg-library.ts), in the same database */
+  readonly library: PgLibraryStore;
+
+  constructor(readonly pool: pg.Pool) {
+    this.library = new PgLibraryStore(
+      (sql, params) => this.query(sql, params),
+      (work) => this.transaction(work),
+    );
+  }
 
   /** `closer` runs when the store closes, before its pool ends (e.g. to stop the change listener). */
   onClose(closer: () => Promise<void> | void): void {
@@ -194,8 +204,9 @@ export class PgCaseStore implements CaseStore {
   /** Deleting a built-in case also remembers that it was dismissed, so the next start does not bring it back. */
   async delete(slug: string): Promise<boolean> {
     return this.transaction(async (client) => {
-      const { rows } = await client.query<{ built_in: boolean }>('DELETE FROM cases WHERE slug = $1 RETURNING built_in', [slug]);
+      const { rows } = await client.query<{ built_in: boolean; source_id: number }>('DELETE FROM cases WHERE slug = $1 RETURNING built_in, source_id', [slug]);
       if (!rows[0]) return false;
+      await dropIfOrphan(client, rows[0].source_id);
       if (rows[0].built_in) {
         await client.query('INSERT INTO dismissed_built_ins (slug, dismissed_at) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING', [slug, new Date().toISOString()]);
       }
@@ -238,8 +249,8 @@ export class PgCaseStore implements CaseStore {
   }
 
   /**
-   * For moving a store here (src/cli/migrate-store.ts): in one transaction, writes each
-   * case exactly as it was elsewhere (slug, built-in flag and hash, timestamps) unless its
+   * For moving a store here (src/cli/migrate-store.ts): in one transaction, adds the
+   * library's sources (each text once, as everywhere), then writes each case exactly as it was elsewhere (slug, built-in flag and hash, timestamps) unless its
    * slug is already here, and remembers the dismissed built-in cases. Returns the slugs
    * written; `exists(here, there)` decides about a slug already taken (throw to stop it all).
    */
@@ -247,8 +258,11 @@ export class PgCaseStore implements CaseStore {
     cases: ReadonlyArray<{ case: Case; builtInHash: string | null }>,
     dismissed: ReadonlyArray<{ slug: string; dismissedAt: string }>,
     exists: (here: Case, there: Case) => void,
+    sources: ReadonlyArray<SourceInput> = [],
   ): Promise<string[]> {
     return this.transaction(async (client) => {
+      // the library's own sources first (a case quoting one then points at it)
+      for (const source of sources) await ensureSource(client, source, 'library');
       const written: string[] = [];
       for (const { case: c, builtInHash } of cases) {
         const here = (await client.query<CaseRow>(`${CASE_SELECT} WHERE c.slug = $1`, [c.slug])).rows[0];
@@ -371,8 +385,11 @@ async function chooseSlug(client: pg.PoolClient, input: CaseInput, wanted: strin
   return uniqueSlug(base, (candidate) => taken.has(candidate));
 }
 
-function columns(input: CaseInput, origin: { builtIn: boolean; hash: string | null }, now: string): unknown[] {
+async function columns(client: pg.PoolClient, input: CaseInput, origin: { builtIn: boolean; hash: string | null }, now: string): Promise<unknown[]> {
   refuseNul(input);
+  // the text is kept once in the library, shared with every case that quotes it
+  const citation = input.source.citation ?? {};
+  const source = await ensureSource(client, { text: input.source.text, title: citation.work || input.title, citation }, 'case');
   const keys = searchKeys({
     title: input.title,
     sourceText: input.source.text,
@@ -384,7 +401,7 @@ function columns(input: CaseInput, origin: { builtIn: boolean; hash: string | nu
   });
   return [
     input.title,
-    input.source.text,
+    source.id,
     JSON.stringify(input.source.citation ?? {}),
     input.notes ?? '',
     JSON.stringify(input.questions ?? []),
@@ -416,7 +433,7 @@ async function insertCase(
   origin: { builtIn: boolean; hash: string | null },
   times?: { createdAt: string; updatedAt: string },
 ): Promise<number> {
-  const values = columns(input, origin, new Date().toISOString());
+  const values = await columns(client, input, origin, new Date().toISOString());
   if (times) values.splice(8, 2, times.createdAt, times.updatedAt);
   const placeholders = values.map((_, i) => `$${i + 2}`).join(', ');
   const { rows } = await client.query<{ id: number }>(
@@ -430,14 +447,16 @@ async function insertCase(
 
 /** Replaces a case's row (keeping created_at), quotations and tags. The row must be locked. */
 async function writeCase(client: pg.PoolClient, id: number, input: CaseInput, origin: { builtIn: boolean; hash: string | null }): Promise<void> {
-  const values = columns(input, origin, new Date().toISOString());
+  const previous = await client.query<{ source_id: number }>('SELECT source_id FROM cases WHERE id = $1', [id]);
+  const values = await columns(client, input, origin, new Date().toISOString());
   values.splice(8, 1); // created_at stays
   await client.query(
-    `UPDATE cases SET title = $2, source_text = $3, citation = $4, notes = $5, questions = $6, teacher_notes = $7,
+    `UPDATE cases SET title = $2, source_id = $3, citation = $4, notes = $5, questions = $6, teacher_notes = $7,
        built_in = $8, built_in_hash = $9, updated_at = $10, search_text = $11, authors_key = $12
      WHERE id = $1`,
     [id, ...values],
   );
+  await dropIfOrphan(client, previous.rows[0]?.source_id);
   await client.query('DELETE FROM quotations WHERE case_id = $1', [id]);
   await client.query('DELETE FROM case_tags WHERE case_id = $1', [id]);
   await client.query(INSERT_CHILDREN, [id, ...childArrays(input)]);

@@ -13,18 +13,20 @@
  * Never edit a migration that has shipped: add the next one.
  */
 import type pg from 'pg';
+import { ensureSource, PG_LIBRARY_SCHEMA } from '../library/pg-library.js';
 
 export interface PgMigration {
   version: number;
   description: string;
-  sql: string;
+  /** the statements, or a function for what needs JavaScript (hashing, shingles) */
+  up: string | ((client: pg.PoolClient) => Promise<void>);
 }
 
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   {
     version: 1,
     description: 'cases, quotations, tags, search keys, dismissed built-in cases (SQLite version 2); shared rate-limit counts',
-    sql: `
+    up: `
       CREATE TABLE cases (
         id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         slug text NOT NULL UNIQUE,
@@ -70,6 +72,25 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'the library of sources: each text once, shared by the cases that quote it, with its search index (SQLite version 3)',
+    async up(client) {
+      await client.query(PG_LIBRARY_SCHEMA);
+      await client.query('ALTER TABLE cases ADD COLUMN source_id integer REFERENCES library_sources(id)');
+      const { rows } = await client.query<{ id: number; title: string; source_text: string; citation: string }>(
+        'SELECT id, title, source_text, citation FROM cases ORDER BY id',
+      );
+      for (const row of rows) {
+        const citation = JSON.parse(row.citation) as Record<string, string>;
+        const { id } = await ensureSource(client, { text: row.source_text, title: citation.work || row.title, citation }, 'case');
+        await client.query('UPDATE cases SET source_id = $1 WHERE id = $2', [id, row.id]);
+      }
+      // the text now lives once in library_sources; the case keeps its own citation
+      await client.query('ALTER TABLE cases DROP COLUMN source_text, ALTER COLUMN source_id SET NOT NULL');
+      await client.query('CREATE INDEX cases_by_source ON cases(source_id)');
+    },
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
@@ -109,7 +130,8 @@ export async function migratePostgres(pool: pg.Pool, where: string): Promise<{ f
         if (migration.version <= current) continue;
         await client.query('BEGIN');
         try {
-          await client.query(migration.sql);
+          if (typeof migration.up === 'string') await client.query(migration.up);
+          else await migration.up(client);
           await client.query('INSERT INTO elision_schema_version (version, description) VALUES ($1, $2)', [migration.version, migration.description]);
           await client.query('COMMIT');
         } catch (error) {
