@@ -6,7 +6,7 @@
  *   library reindex                                      rebuilds the search index from the texts
  *   find QUOTE_FILE [--format text|json]                 where in the library does the quotation stand?
  *
- * The database is ELISION_DB, as for the server (default data/elision.db). `library add`
+ * The database is ELISION_DATABASE_URL or ELISION_DB, as for the server (default data/elision.db). `library add`
  * is idempotent (a text already there is reported so), adds each source in its own
  * transaction (a failed file leaves the library as it was before it), shows a progress
  * bar on a terminal and plain progress lines otherwise, and ends with a summary: added,
@@ -24,6 +24,7 @@ import { importForLibrary, inProcessImporter, isAddress, LIBRARY_EXTENSIONS } fr
 import type { LibraryStore } from '../library/types.js';
 import { openCaseStore } from '../store/case-store.js';
 import { presentVerdict } from '../present/verdict.js';
+import { openPostgresStore } from '../store/pg-open.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -59,7 +60,7 @@ const USAGE = `Usage:
   elision library reindex
   elision find QUOTE_FILE [--format text|json]
 
-The database is ELISION_DB (default data/elision.db).`;
+The database is ELISION_DATABASE_URL (PostgreSQL) when set, else ELISION_DB (default data/elision.db).`;
 
 /** Runs a library command; resolves to the exit code. */
 export async function runLibraryCommand(argv: string[], io: CliIo): Promise<number> {
@@ -83,7 +84,13 @@ export async function runLibraryCommand(argv: string[], io: CliIo): Promise<numb
     const format = values.format ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UserError(`Unknown format ${JSON.stringify(format)}: use text or json.`);
     const open = async (): Promise<LibraryStore> => {
-      store = await openCaseStore(io.env.ELISION_DB || path.join(root, 'data', 'elision.db'));
+      // PostgreSQL when ELISION_DATABASE_URL is set, as for the server; else the SQLite file
+      const databaseUrl = io.env.ELISION_DATABASE_URL;
+      store = databaseUrl
+        ? await openPostgresStore(databaseUrl, { poolSize: 2, applicationName: 'elision-cli' }).catch((error: Error) => {
+            throw new UserError(error.message);
+          })
+        : await openCaseStore(io.env.ELISION_DB || path.join(root, 'data', 'elision.db'));
       return store.library;
     };
     if (command === 'find') {
