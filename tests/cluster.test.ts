@@ -145,7 +145,7 @@ describe.runIf(postgresUrl)('two servers on one PostgreSQL', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(10);
   });
 
-  it('keeps B serving when A is killed (SIGKILL) in the middle of a 500-case import, which is then whole or absent', async () => {
+  it('keeps B serving when A is killed (SIGKILL) in the middle of a 500-case import, which is then whole or absent', { timeout: 120_000 }, async () => {
     const title = `Import ${randomBytes(4).toString('hex')}`;
     const cases = Array.from({ length: 500 }, (_, n) => smallCase(title, n));
     const importing = fetch(`${a.url}/api/cases/import`, { method: 'POST', headers: { ...bearer, ...asClient() }, body: JSON.stringify(cases) }).catch(() => undefined);
@@ -172,7 +172,7 @@ describe.runIf(postgresUrl)('two servers on one PostgreSQL', () => {
     expect(created.status).toBe(201);
   });
 
-  it('answers 503 with Retry-After while the database is gone, and recovers by itself', async () => {
+  it('answers 503 with Retry-After while the database is gone, and recovers by itself', { timeout: 120_000 }, async () => {
     const proxy = await startTcpProxy(Number(new URL(db.url).port));
     const through = new URL(db.url);
     through.port = String(proxy.port);
@@ -203,7 +203,8 @@ describe.runIf(postgresUrl)('two servers on one PostgreSQL', () => {
     }
   });
 
-  it('refuses to start, in one line, without ELISION_SECRET or with a database it cannot use', async () => {
+  // four starts of a child process, each refused: slow on a loaded two-core machine
+  it('refuses to start, in one line, without ELISION_SECRET or with a database it cannot use', { timeout: 180_000 }, async () => {
     const port = await freePort();
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ ELISION_SECRET: '' }, /^elision: ELISION_SECRET must be set/],
