@@ -206,7 +206,14 @@ describe.runIf(postgresUrl)('two servers on one PostgreSQL', () => {
   // four starts of a child process, each refused: slow on a loaded two-core machine
   it('refuses to start, in one line, without ELISION_SECRET or with a database it cannot use', { timeout: 180_000 }, async () => {
     const port = await freePort();
+    const future = await freshPostgresDatabase();
+    const client = new pg.Client({ connectionString: future.url });
+    await client.connect();
+    await client.query('CREATE TABLE elision_schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    await client.query("INSERT INTO elision_schema_version (version, description) VALUES (999, 'from a newer Elision')");
+    await client.end();
     const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ ELISION_DATABASE_URL: future.url }, /^elision: The database postgres:\/\/.* has schema version 999, newer than this Elision knows/],
       [{ ELISION_SECRET: '' }, /^elision: ELISION_SECRET must be set/],
       [{ ELISION_SECRET: 'short' }, /^elision: ELISION_SECRET must be at least 32 characters/],
       [{ ELISION_DATABASE_URL: `postgres://postgres:pw@127.0.0.1:${port}/x` }, /^elision: cannot reach PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/x: connection refused/],
@@ -225,5 +232,6 @@ describe.runIf(postgresUrl)('two servers on one PostgreSQL', () => {
       expect(printed).toMatch(expected);
       expect(printed.split('\n')).toHaveLength(1);
     }
+    await future.drop();
   });
 });
