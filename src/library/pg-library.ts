@@ -17,6 +17,8 @@ import { UserError } from '../errors.js';
 import { foldForSearch, searchTerms } from '../store/search-key.js';
 import { passagesOf, shingleTerms } from './shingles.js';
 import { MAX_ORIGINAL_BYTES, sha256Hex } from './sqlite-library.js';
+// the same limits as on SQLite, so both engines propose the same candidates
+import { MAX_AND_TERMS, MAX_TERMS_PER_FRAGMENT, RARE_LIMIT } from './sqlite-index.js';
 import type {
   AddOutcome,
   CandidatePassage,
@@ -63,10 +65,6 @@ export const PG_LIBRARY_SCHEMA = `
   CREATE INDEX library_passages_terms ON library_passages USING gin (terms);
 `;
 
-/** As on SQLite: a pair held by more passages than this is too common to pick candidates by. */
-const RARE_LIMIT = 2000;
-const MAX_TERMS_PER_FRAGMENT = 60;
-const MAX_AND_TERMS = 8;
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 

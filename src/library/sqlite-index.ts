@@ -19,11 +19,11 @@ import type { CandidatePassage, FragmentQuery, LibraryTotals, SearchIndex } from
 import { passagesOf, shingleTerms } from './shingles.js';
 
 /** A pair held by more passages than this is too common to pick candidates by. */
-const RARE_LIMIT = 1000;
+export const RARE_LIMIT = 1000;
 /** Pairs of one fragment read at most (the rarest are not known in advance: take them spread out). */
-const MAX_TERMS_PER_FRAGMENT = 40;
+export const MAX_TERMS_PER_FRAGMENT = 40;
 /** Common pairs joined in the AND query when a fragment has no rare ones. */
-const MAX_AND_TERMS = 8;
+export const MAX_AND_TERMS = 8;
 
 export const INDEX_SCHEMA = `
   CREATE TABLE library_passages (
