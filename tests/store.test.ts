@@ -195,7 +195,8 @@ describe.each(storeEngines)('the case store on $name', (engine) => {
   });
 
   describe('many cases', () => {
-    it('lists cases across several of its chunked queries, each with its own tags and quoters', async () => {
+    // 1,200 cases in one import: slow on a loaded two-core machine, hence the long timeout
+    it('lists cases across several of its chunked queries, each with its own tags and quoters', { timeout: 120_000 }, async () => {
       const many = Array.from({ length: 1200 }, (_, i) => ({
         input: sample({ title: `Case ${String(i).padStart(4, '0')}`, tags: [`tag-${i}`], quotations: [{ text: 'the eye', quotedBy: { author: `Quoter ${i}` } }] }),
       }));
