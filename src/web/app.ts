@@ -20,6 +20,7 @@ import { sharedComparePool, type ComparePool } from './compare-pool.js';
 import { ComparisonCache } from './comparison-cache.js';
 import { compare } from '../core/compare.js';
 import type { RouteDeps } from './route-deps.js';
+import { refuseLoneSurrogates, verifyFormUtf8, verifyUtf8 } from './exact-text.js';
 import { pageCache } from './page-cache.js';
 import type { ChangeFeed } from '../store/pg-changes.js';
 import type { Store as RateLimitStore } from 'express-rate-limit';
@@ -77,6 +78,10 @@ export const BODY_LIMIT = '11mb';
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  // "/API/cases" and "/api/cases/" are not "/api/cases": no route answers a path it was not
+  // written for, so no guard keyed on a route's own path can be walked around by case or slash
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
   // One store, one cache and one pool for the whole app, handed to every router.
@@ -94,8 +99,10 @@ export function createApp(options: AppOptions): Express {
 
   app.use(fontsRouter());
   app.use('/static', express.static(publicDir, { maxAge: '1h' }));
-  app.use(express.json({ limit: BODY_LIMIT }));
-  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT }));
+  // text kept exactly or refused: bytes that are not UTF-8 and lone surrogates answer 400
+  app.use(express.json({ limit: BODY_LIMIT, verify: verifyUtf8 }));
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, verify: verifyFormUtf8 }));
+  app.use(refuseLoneSurrogates());
   // hardening: the time budget counts from a complete request (slow uploads are bounded by
   // the server's requestTimeout); CSRF needs the parsed form
   app.use(requestTimeout(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS));

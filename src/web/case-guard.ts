@@ -68,7 +68,13 @@ export function guardCaseComparisons({ store, pool }: Pick<RouteDeps, 'store' | 
     if (apiWrite && req.is('application/json')) pairs = pairsOf(req.body);
     else if (formWrite && req.body && typeof req.body === 'object') {
       const slug = /^\/cases\/([^/]+)\/quotations$/.exec(req.path)?.[1];
-      const storedSource = slug ? (await store.get(decodeURIComponent(slug)))?.source.text : undefined;
+      let storedSlug: string | undefined;
+      try {
+        storedSlug = slug === undefined ? undefined : decodeURIComponent(slug);
+      } catch {
+        // a malformed escape (%E0%A4%A) names no case: the router answers it
+      }
+      const storedSource = storedSlug ? (await store.get(storedSlug))?.source.text : undefined;
       pairs = formPairsOf(req.body as Record<string, unknown>, storedSource);
     }
     if (pairs.length === 0) {

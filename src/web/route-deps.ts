@@ -15,3 +15,9 @@ export interface RouteDeps {
   /** comparisons of pasted text, off the main thread within a time budget */
   pool: ComparePool;
 }
+
+/**
+ * How every router matches: case-sensitive, and a trailing slash is another path. The app
+ * sets the same (src/web/app.ts); express.Router does not inherit it, so each router asks.
+ */
+export const ROUTER_OPTIONS = { caseSensitive: true, strict: true } as const;

@@ -4,10 +4,10 @@ import { checkComparePair } from '../../limits.js';
 import { UserError } from '../../errors.js';
 import { parseWhereMap } from '../../import/describe.js';
 import { withWhere } from '../../import/where.js';
-import type { RouteDeps } from '../route-deps.js';
+import { ROUTER_OPTIONS, type RouteDeps } from '../route-deps.js';
 
 export function apiCompareRouter({ pool }: RouteDeps): Router {
-  const router = Router();
+  const router = Router(ROUTER_OPTIONS);
   router.post('/api/compare', async (req, res) => {
     if (!req.is('application/json')) {
       throw new UserError('Send the pair as JSON: Content-Type: application/json with {"quote": "...", "source": "..."}.');

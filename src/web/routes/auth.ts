@@ -6,11 +6,12 @@
  * Deliberately not here: deciding which requests need the login (src/web/auth.ts).
  */
 import { Router, type Request } from 'express';
+import { ROUTER_OPTIONS } from '../route-deps.js';
 import { ADMIN_COOKIE, ADMIN_SESSION_MS, adminSessionValue, isAdmin, isAdminToken, safeReturnPath } from '../auth.js';
 import { loginAttemptLimit } from '../rate-limit.js';
 
 export function authRouter(adminToken: string | undefined): Router {
-  const router = Router();
+  const router = Router(ROUTER_OPTIONS);
 
   router.get('/login', (req, res) => {
     res.render('login', {

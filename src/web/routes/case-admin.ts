@@ -22,7 +22,7 @@ import { isValidSlug } from '../../cases/slug.js';
 import { toCaseJson } from '../../cases/case-json.js';
 import type { Case, CaseFilter, CaseStore } from '../../cases/types.js';
 import { readFilter } from '../case-filter.js';
-import type { RouteDeps } from '../route-deps.js';
+import { ROUTER_OPTIONS, type RouteDeps } from '../route-deps.js';
 import { caseVerdicts } from '../case-verdicts.js';
 
 /** The case-level fields of the forms, as typed (strings), so a refused form comes back as it was. */
@@ -336,7 +336,7 @@ function parseJsonText(text: string): unknown {
 }
 
 export function caseAdminRouter({ store, cache }: RouteDeps): Router {
-  const router = Router();
+  const router = Router(ROUTER_OPTIONS);
 
   router.get('/cases', async (req, res) => {
     let filter: CaseFilter = {};

@@ -19,7 +19,7 @@ import { parseCaseImport, parseCaseInput, parseCaseWithSlug } from '../../cases/
 import { toCaseJson } from '../../cases/case-json.js';
 import type { CaseStore } from '../../cases/types.js';
 import { readFilter } from '../case-filter.js';
-import type { RouteDeps } from '../route-deps.js';
+import { ROUTER_OPTIONS, type RouteDeps } from '../route-deps.js';
 
 /** The name a download of every case is saved under, dated so two exports do not collide. */
 export function exportFileName(): string {
@@ -70,7 +70,7 @@ function notFound(slug: string): UserError {
 }
 
 export function casesApiRouter({ store }: RouteDeps): Router {
-  const router = Router();
+  const router = Router(ROUTER_OPTIONS);
 
   router.get('/api/cases', async (req, res) => {
     res.json(await store.list(readFilter(req.query)));

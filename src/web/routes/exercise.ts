@@ -21,7 +21,7 @@ import MarkdownIt from 'markdown-it';
 import type { Comparison, Cue, Segment } from '../../core/types.js';
 import type { Case, Citation } from '../../cases/types.js';
 import { UserError } from '../../errors.js';
-import type { RouteDeps } from '../route-deps.js';
+import { ROUTER_OPTIONS, type RouteDeps } from '../route-deps.js';
 import { buildComparisonView, buildDebateView } from '../comparison-view.js';
 import { countsLine, plural, presentVerdict, quotationLabel, quotedByLine, type VerdictView } from '../../present/index.js';
 
@@ -191,7 +191,7 @@ export function listFindings(comparison: Comparison, quote: string, source: stri
 }
 
 export function exerciseRouter({ store, cache }: RouteDeps): Router {
-  const router = Router();
+  const router = Router(ROUTER_OPTIONS);
 
   async function caseOf(slug: string): Promise<Case> {
     const kase = await store.get(slug);

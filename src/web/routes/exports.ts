@@ -19,7 +19,7 @@ import { renderPdf } from '../../export/pdf.js';
 import { exportFormats, findExporter } from '../../export/registry.js';
 import type { CaseExportInput, ExportInput, Exporter } from '../../export/types.js';
 import { setExportContentSecurityPolicy } from '../security.js';
-import type { RouteDeps } from '../route-deps.js';
+import { ROUTER_OPTIONS, type RouteDeps } from '../route-deps.js';
 import { parseWhereMap } from '../../import/describe.js';
 import { citationAt, withWhere } from '../../import/where.js';
 
@@ -113,7 +113,7 @@ function field(body: Record<string, unknown>, name: string): string {
 }
 
 export function exportsRouter({ store, cache, pool }: RouteDeps): Router {
-  const router = Router();
+  const router = Router(ROUTER_OPTIONS);
 
   router.get('/cases/:slug/export', async (req, res) => {
     const format = readFormat(req.query.format);

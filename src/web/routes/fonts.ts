@@ -6,12 +6,13 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { Router } from 'express';
+import { ROUTER_OPTIONS } from '../route-deps.js';
 import { fontFaceCss, fontFilePath } from '../../fonts.js';
 
 export const FONT_URL_PREFIX = '/static/fonts/';
 
 export function fontsRouter(): Router {
-  const router = Router();
+  const router = Router(ROUTER_OPTIONS);
   let stylesheet: { plain: Buffer; gzipped: Buffer; etag: string } | undefined;
 
   router.get('/static/fonts.css', (req, res) => {

@@ -28,7 +28,7 @@ import { closeBidiControls } from '../../bidi.js';
 import { buildDebateView } from '../comparison-view.js';
 import type { ComparisonCache } from '../comparison-cache.js';
 import { renderFind } from '../find-page.js';
-import type { RouteDeps } from '../route-deps.js';
+import { ROUTER_OPTIONS, type RouteDeps } from '../route-deps.js';
 
 /** Cells of the heat strip over a whole work. */
 const HEAT_CELLS = 100;
@@ -59,7 +59,7 @@ const uploadSourceFile: RequestHandler = (req, res, next) => {
 };
 
 export function libraryRouter({ store, cache }: RouteDeps, importer: LibraryImporter): Router {
-  const router = Router();
+  const router = Router(ROUTER_OPTIONS);
   const library = store.library;
 
   router.get('/library', async (req, res) => {

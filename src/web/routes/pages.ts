@@ -16,7 +16,7 @@ import { checkComparePair } from '../../limits.js';
 import { closeBidiControls } from '../../bidi.js';
 import { UserError } from '../../errors.js';
 import type { ComparisonCache } from '../comparison-cache.js';
-import type { RouteDeps } from '../route-deps.js';
+import { ROUTER_OPTIONS, type RouteDeps } from '../route-deps.js';
 import { caseVerdicts, DEFAULT_CONTEXT_SENTENCES } from '../case-verdicts.js';
 import { renderFind } from '../find-page.js';
 import { formatChicago } from '../../export/citation.js';
@@ -69,7 +69,7 @@ export interface ViewControls {
 const markdown = new MarkdownIt({ html: false, linkify: true });
 
 export function pagesRouter({ store, cache, pool }: RouteDeps): Router {
-  const router = Router();
+  const router = Router(ROUTER_OPTIONS);
 
   router.get('/', async (_req, res) => {
     res.render('index', {

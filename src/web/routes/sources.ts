@@ -12,6 +12,7 @@
  */
 import { createRequire } from 'node:module';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { ROUTER_OPTIONS } from '../route-deps.js';
 import { UserError } from '../../errors.js';
 // the source limit, not src/import/index.ts: the importers load in their worker, never with the app
 import { MAX_SOURCE_BYTES as MAX_IMPORT_BYTES } from '../../limits.js';
@@ -116,7 +117,7 @@ function renderForm(res: Response, status: number, form: CompareForm, extra: Rec
 }
 
 export function sourcesRouter(importer: SourceImporter): Router {
-  const router = Router();
+  const router = Router(ROUTER_OPTIONS);
 
   // the compare form's "Import the source": the whole form comes back filled in
   router.post('/compare/import-source', uploadFormFiles, async (req, res) => {
