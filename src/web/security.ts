@@ -18,6 +18,7 @@
  */
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
+import { parse as parseCookies } from 'cookie';
 import helmet from 'helmet';
 
 export const CSRF_COOKIE = 'elision_csrf';
@@ -66,24 +67,22 @@ export function setExportContentSecurityPolicy(res: Response): void {
   );
 }
 
-/** Reads the request's cookies without a cookie-parser dependency; malformed pairs are skipped. */
+/** The request's cookies (the `cookie` package: quoted values, escapes); one whose escapes do not decode is skipped. */
 export function readCookies(req: Request): Record<string, string> {
-  const cookies: Record<string, string> = {};
   const header = req.headers.cookie;
-  if (!header) return cookies;
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq < 0) continue;
-    const name = pair.slice(0, eq).trim();
-    let value = pair.slice(eq + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    try {
-      cookies[name] = decodeURIComponent(value);
-    } catch {
-      // a cookie we did not set, badly encoded: ignore it rather than fail the request
-    }
-  }
+  if (!header) return {};
+  const cookies: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parseCookies(header, { decode: decodeOrDrop }))) if (value !== undefined) cookies[name] = value;
   return cookies;
+}
+
+function decodeOrDrop(value: string): string | undefined {
+  const unquoted = value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+  try {
+    return decodeURIComponent(unquoted);
+  } catch {
+    return undefined; // a cookie we did not set, badly encoded: ignore it rather than fail the request
+  }
 }
 
 /** Compares two strings in time independent of where they differ. */
