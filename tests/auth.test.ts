@@ -146,6 +146,24 @@ describe('editing protection with ELISION_ADMIN_TOKEN', () => {
     expect(last).toBe(429);
   });
 
+  it('never locks the right token out: after a student\'s ten wrong guesses from the same address, the teacher still logs in', async () => {
+    const target = app();
+    const student = request.agent(target);
+    const studentCsrf = await csrfToken(student, '/login');
+    for (let i = 0; i < 12; i++) {
+      await student.post('/login').type('form').send({ _csrf: studentCsrf, token: `guess ${i}` });
+    }
+    const guess = await student.post('/login').type('form').send({ _csrf: studentCsrf, token: 'one more guess' });
+    expect(guess.status).toBe(429);
+    expect(guess.text).toContain('Too many failed logins from this address.');
+    // the teacher, behind the same address (supertest: 127.0.0.1), with the right token
+    const teacher = request.agent(target);
+    const teacherCsrf = await csrfToken(teacher, '/login');
+    const res = await teacher.post('/login').type('form').send({ _csrf: teacherCsrf, token: TOKEN, next: '/cases/new' });
+    expect(res.status).toBe(303);
+    expect(res.headers['set-cookie']).toContainEqual(expect.stringContaining(ADMIN_COOKIE));
+  });
+
   it('a cookie made for another token does not work', async () => {
     const res = await request(app()).delete('/api/cases/x').set('Cookie', `${ADMIN_COOKIE}=${adminSessionValue('old token')}`);
     expect(res.status).toBe(401);

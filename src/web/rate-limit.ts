@@ -66,18 +66,57 @@ export function apiAndCompareLimit(perMinute: number, store?: Store): RequestHan
   };
 }
 
-/** Ten failed logins per fifteen minutes per client; successful logins do not count. */
-export function loginAttemptLimit(): RequestHandler {
-  return rateLimit({
+/**
+ * Ten failed logins per fifteen minutes per address; successful logins do not count.
+ * Past that, the address is not locked out: its attempts are checked one at a time, at
+ * most one a second (`LOGIN_SLOT_MS`), and a wrong token answers 429. So guessing from one
+ * address crawls, but a teacher behind the same school address as a student who guessed
+ * still gets in with the right token, a second or a few later. At most `LOGIN_QUEUE`
+ * attempts of one address wait at once; more answer 429 without being checked.
+ */
+export function loginAttemptLimit(options: { slotMs?: number; queue?: number } = {}): RequestHandler {
+  const slotMs = options.slotMs ?? LOGIN_SLOT_MS;
+  const queue = options.queue ?? LOGIN_QUEUE;
+  /** per address: when its next check may run, and how many attempts wait for one */
+  const slots = new Map<string, { nextAt: number; waiting: number }>();
+  const counter = rateLimit({
     windowMs: 15 * 60_000,
     limit: 10,
     skipSuccessfulRequests: true,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    handler: (req, res) => {
-      tooMany(req, res, 'Too many failed logins from this address.');
+    handler: (req, res, next) => {
+      const key = req.ip ?? 'unknown';
+      const slot = slots.get(key) ?? { nextAt: 0, waiting: 0 };
+      if (slot.waiting >= queue) {
+        tooMany(req, res, 'Too many failed logins from this address.');
+        return;
+      }
+      const now = Date.now();
+      const at = Math.max(now, slot.nextAt);
+      slot.nextAt = at + slotMs;
+      slot.waiting++;
+      slots.set(key, slot);
+      res.locals.loginThrottled = true;
+      setTimeout(() => {
+        slot.waiting--;
+        if (slot.waiting === 0 && slot.nextAt <= Date.now()) slots.delete(key);
+        next();
+      }, at - now).unref();
     },
   });
+  return counter;
+}
+
+/** How far apart the checks of one throttled address are. */
+export const LOGIN_SLOT_MS = 1000;
+/** How many attempts of one throttled address may wait for their turn. */
+export const LOGIN_QUEUE = 5;
+
+/** The answer to a wrong token from an address that is past its failed-login limit. */
+export function refuseThrottledLogin(req: Request, res: Response): void {
+  res.setHeader('Retry-After', String(Math.ceil(LOGIN_SLOT_MS / 1000)));
+  tooMany(req, res, 'Too many failed logins from this address.');
 }
 
 function tooMany(req: Request, res: Response, what: string): void {

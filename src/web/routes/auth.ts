@@ -8,7 +8,7 @@
 import { Router, type Request } from 'express';
 import { ROUTER_OPTIONS } from '../route-deps.js';
 import { ADMIN_COOKIE, ADMIN_SESSION_MS, adminSessionValue, isAdmin, isAdminToken, safeReturnPath } from '../auth.js';
-import { loginAttemptLimit } from '../rate-limit.js';
+import { loginAttemptLimit, refuseThrottledLogin } from '../rate-limit.js';
 
 export function authRouter(adminToken: string | undefined): Router {
   const router = Router(ROUTER_OPTIONS);
@@ -29,6 +29,11 @@ export function authRouter(adminToken: string | undefined): Router {
       return;
     }
     if (typeof form.token !== 'string' || !isAdminToken(form.token, adminToken)) {
+      // past the failed-login limit a wrong token is refused outright; the right one still gets in
+      if (res.locals.loginThrottled) {
+        refuseThrottledLogin(req, res);
+        return;
+      }
       res.status(401).render('login', {
         protectedEditing: true,
         loggedIn: false,
