@@ -49,6 +49,15 @@ describe('rate limit on the API and the compare form', () => {
     expect(res.text).toContain('<link rel="stylesheet" href="/static/elision.css">');
   });
 
+  it('counts the case forms (new case, edit, add a quotation, delete) like the API', async () => {
+    for (const path of ['/cases', '/cases/import', '/cases/x/edit', '/cases/x/quotations', '/cases/x/delete']) {
+      const limited = app(1);
+      await request(limited).post(path).type('form').send({ title: '' });
+      const res = await request(limited).post(path).type('form').set('Accept', 'text/html').send({ title: '' });
+      expect(res.status, path).toBe(429);
+    }
+  });
+
   it('counts exports of a pasted pair and PDF exports, which start a browser, but not other exports', async () => {
     const limited = app(1);
     await request(limited).post('/compare/export').type('form').send({ quote: 'a', source: 'a b', format: 'md' });

@@ -38,6 +38,8 @@ function isLimited(req: Request): boolean {
   if (req.method === 'POST' && (req.path === '/compare' || req.path.startsWith('/compare/'))) return true;
   // the library: searching it runs the engine, adding to it writes
   if (req.method === 'POST' && (req.path === '/find' || req.path === '/library')) return true;
+  // the case forms (new, import, edit, add a quotation, delete) write and compare like the API
+  if (req.method === 'POST' && (req.path === '/cases' || req.path.startsWith('/cases/'))) return true;
   // a search of the cases reads every case's folded text
   if (req.method === 'GET' && req.path === '/cases' && typeof req.query.q === 'string' && req.query.q !== '') return true;
   return req.path.endsWith('/export') && req.query.format === 'pdf';
