@@ -26,3 +26,14 @@ export class BusyError extends UserError {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
+
+/**
+ * A write refused because the request it was for has been answered already (503 by its
+ * time budget) or abandoned by its client: nothing was changed, and nobody reads this.
+ */
+export class WriteAbortedError extends UserError {
+  constructor() {
+    super('This request was stopped before its change was stored, so nothing was changed.', 503);
+    this.name = 'WriteAbortedError';
+  }
+}

@@ -6,8 +6,9 @@
  * HOST, PORT, ELISION_DB, ELISION_RATE_LIMIT and ELISION_ADMIN_TOKEN as
  * docs/contract.md fixes them; also ELISION_TRUST_PROXY (express "trust proxy",
  * e.g. 1 behind one reverse proxy), ELISION_REQUEST_TIMEOUT_MS (default 30000),
- * ELISION_COMPARE_BUDGET_MS (how long one comparison of pasted text may run, default
- * 10000) and LOG_LEVEL (default info). Prints the real listening URL (PORT=0 picks a free port).
+ * the compare pool's ELISION_COMPARE_BUDGET_MS, ELISION_QUOTATION_BUDGET_MS,
+ * ELISION_CASE_BUDGET_MS, ELISION_COMPARE_WORKERS and ELISION_COMPARE_QUEUE
+ * (src/web/compare-pool.ts), and LOG_LEVEL (default info). Prints the real listening URL (PORT=0 picks a free port).
  * ELISION_DATABASE_URL (postgres://…) puts the cases in PostgreSQL instead of the SQLite
  * file, so several servers can share them; ELISION_SECRET (required with it, the same on
  * every server) signs the CSRF tokens, so a form from one server is accepted by the next.
@@ -22,7 +23,7 @@ import { createApp } from './web/app.js';
 import { createLogger } from './web/logging.js';
 import { parseRateLimit } from './web/rate-limit.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './web/timeout.js';
-import { sharedComparePool } from './web/compare-pool.js';
+import { ComparePool, comparePoolOptionsFromEnv, type ComparePoolOptions } from './web/compare-pool.js';
 import { openStore, type OpenedStore } from './store/open-store.js';
 import { isPostgresUrl } from './store/pg-open.js';
 import { importBuiltInCases } from './store/import-built-in.js';
@@ -63,6 +64,12 @@ function readConfig() {
   if (secret !== undefined && secret.length < 32) {
     fail(`ELISION_SECRET must be at least 32 characters (e.g. openssl rand -hex 32), not ${secret.length}.`);
   }
+  let comparePool: ComparePoolOptions = {};
+  try {
+    comparePool = comparePoolOptionsFromEnv();
+  } catch (error) {
+    fail((error as Error).message);
+  }
   const trust = process.env.ELISION_TRUST_PROXY;
   const trustProxy = trust === undefined || trust === '' ? undefined : /^\d+$/.test(trust) ? Number(trust) : trust === 'true' ? true : trust;
   return {
@@ -76,6 +83,7 @@ function readConfig() {
     trustProxy,
     adminToken: process.env.ELISION_ADMIN_TOKEN || undefined,
     production: process.env.NODE_ENV === 'production',
+    comparePool,
   };
 }
 
@@ -97,7 +105,11 @@ try {
   fail((error as Error).message.split('\n')[0]!);
 }
 
+// every comparison runs in this pool's worker threads, within its budgets
+const pool = new ComparePool(config.comparePool);
+
 const app = createApp({
+  pool,
   store,
   logger,
   rateLimitPerMinute: config.rateLimitPerMinute,
@@ -124,7 +136,8 @@ server.on('listening', () => {
   const url = `http://${shownHost}:${port}/`;
   logger.info({ url, database: opened.where, rateLimitPerMinute: config.rateLimitPerMinute, editingProtected: Boolean(config.adminToken) }, 'listening');
   console.log(`Elision listening on ${url} (database ${opened.where})`);
-  sharedComparePool().warmUp();
+  logger.info({ workers: pool.workers, queue: pool.queueLimit, budgetMs: pool.budgetMs, caseBudgets: pool.caseBudgets }, 'compare pool');
+  void pool.warmUp();
 });
 
 server.on('error', (error: NodeJS.ErrnoException) => {
@@ -140,7 +153,7 @@ function shutdown(signal: NodeJS.Signals): void {
   stopping = true;
   logger.info({ signal }, 'stopping: no new connections, finishing requests in flight');
   server.close(() => {
-    void Promise.allSettled([sharedComparePool().close(), store.close()]).then(() => {
+    void Promise.allSettled([pool.close(), store.close()]).then(() => {
       logger.info('stopped');
       logger.flush();
       process.exit(0);

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compare } from '../src/core/compare.js';
 import type { Comparison } from '../src/core/types.js';
-import { ComparisonCache, comparisonKey, comparisonSize } from '../src/web/comparison-cache.js';
+import { ComparisonCache, comparisonKey, sourceDigest } from '../src/web/comparison-cache.js';
 import {
   buildComparisonView,
   buildDebateView,
@@ -282,56 +282,35 @@ describe('property: every character shown once', () => {
 });
 
 describe('ComparisonCache', () => {
-  it('computes a pair once, keys on options too, and evicts the least recently used', async () => {
-    let calls = 0;
-    const cache = new ComparisonCache((quote, source, options) => {
-      calls++;
-      return compare(quote, source, options);
-    }, { capacity: 2 });
-    const first = await cache.compare('said the plan', SOURCE);
-    expect(await cache.compare('said the plan', SOURCE)).toBe(first);
-    expect(calls).toBe(1);
-    await cache.compare('said the plan', SOURCE, { contextSentences: 0 });
-    expect(calls).toBe(2);
-    await cache.compare('said the plan', SOURCE); // touch: now the most recent
-    await cache.compare('Nobody objected', SOURCE); // evicts the contextSentences: 0 entry
-    expect(cache.size).toBe(2);
-    await cache.compare('said the plan', SOURCE);
-    expect(calls).toBe(3);
-    await cache.compare('said the plan', SOURCE, { contextSentences: 0 });
-    expect(calls).toBe(4);
+  const digest = sourceDigest(SOURCE);
+
+  it('keeps comparisons by key, bounded by their size, and evicts the least recently used', () => {
+    const said = compare('said the plan', SOURCE);
+    const nobody = compare('Nobody objected', SOURCE);
+    const cache = new ComparisonCache({ maxBytes: 2_000 });
+    cache.set('a', said, 900);
+    cache.set('b', nobody, 900);
+    expect(cache.get('a')).toBe(said); // touch: now the most recent
+    cache.set('c', said, 900); // evicts b, the least recently used
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe(said);
+    // a comparison larger than the whole cache is not kept
+    cache.set('huge', said, 5_000);
+    expect(cache.get('huge')).toBeUndefined();
   });
 
-  it('computes a pair asked for twice at once only once', async () => {
-    let calls = 0;
-    const cache = new ComparisonCache(async (quote, source, options) => {
-      calls++;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      return compare(quote, source, options);
-    });
-    const [a, b] = await Promise.all([cache.compare('said the plan', SOURCE), cache.compare('said the plan', SOURCE)]);
-    expect(a).toBe(b);
-    expect(calls).toBe(1);
+  it('remembers that a job outran its budget, apart from the comparisons', () => {
+    const cache = new ComparisonCache();
+    cache.markOverBudget('job', { scope: 'case', budgetMs: 150 });
+    expect(cache.overBudget('job')).toEqual({ scope: 'case', budgetMs: 150 });
+    expect(cache.get('job')).toBeUndefined();
+    expect(cache.overBudget('other')).toBeUndefined();
   });
 
-  it('is bounded by the size of what it holds, and forgets a failed computation', async () => {
-    const cache = new ComparisonCache(compare, { maxBytes: comparisonSize(compare('said the plan', SOURCE)) + 10 });
-    await cache.compare('said the plan', SOURCE);
-    await cache.compare('Nobody objected', SOURCE);
-    expect(cache.size).toBe(1);
-    let fail = true;
-    const flaky = new ComparisonCache((quote, source) => {
-      if (fail) throw new Error('worker gone');
-      return compare(quote, source);
-    });
-    await expect(flaky.compare('said the plan', SOURCE)).rejects.toThrow('worker gone');
-    fail = false;
-    expect((await flaky.compare('said the plan', SOURCE)).found).toBe(true);
-  });
-
-  it('keys cannot collide by moving text between quotation and source', () => {
-    expect(comparisonKey('ab', 'c')).not.toBe(comparisonKey('a', 'bc'));
-    expect(comparisonKey('a', 'b', { contextSentences: 1 })).not.toBe(comparisonKey('a', 'b'));
-    expect(comparisonKey('a', 'b', { contextSentences: undefined })).toBe(comparisonKey('a', 'b'));
+  it('keys cannot collide by moving text between quotation and source, and differ by options', () => {
+    expect(comparisonKey('ab', sourceDigest('c'))).not.toBe(comparisonKey('a', sourceDigest('bc')));
+    expect(comparisonKey('a', digest, { contextSentences: 1 })).not.toBe(comparisonKey('a', digest));
+    expect(comparisonKey('a', digest, { contextSentences: undefined })).toBe(comparisonKey('a', digest));
+    expect(comparisonKey('a', digest, { contextSentences: 1, contextWords: 2 })).toBe(comparisonKey('a', digest, { contextWords: 2, contextSentences: 1 }));
   });
 });

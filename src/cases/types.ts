@@ -92,16 +92,16 @@ export interface CaseStore {
   list(filter?: CaseFilter): Promise<CaseSummary[]>;
   get(slug: string): Promise<Case | undefined>;
   /** A given slug is kept, or refused with a UserError 409 when taken; none: made from the title. */
-  create(input: CaseInput, slug?: string): Promise<Case>;
+  create(input: CaseInput, slug?: string, options?: WriteOptions): Promise<Case>;
   /** Replaces the whole case; undefined when there is none. A built-in case edited becomes the user's. */
-  update(slug: string, input: CaseInput): Promise<Case | undefined>;
+  update(slug: string, input: CaseInput, options?: WriteOptions): Promise<Case | undefined>;
   /** False when there was none. A deleted built-in case is remembered, so it is not imported again. */
-  delete(slug: string): Promise<boolean>;
+  delete(slug: string, options?: WriteOptions): Promise<boolean>;
   /**
    * Creates every case or none (one transaction): what an import of a JSON file needs.
    * A given slug is kept when free, else made unique.
    */
-  createMany(items: ReadonlyArray<{ input: CaseInput; slug?: string }>): Promise<Case[]>;
+  createMany(items: ReadonlyArray<{ input: CaseInput; slug?: string }>, options?: WriteOptions): Promise<Case[]>;
   /**
    * Brings the built-in cases (read from data/cases/) into the store in one transaction:
    * creates the missing ones, updates those whose files changed (`hash` differs), and
@@ -109,6 +109,16 @@ export interface CaseStore {
    */
   syncBuiltIn(items: ReadonlyArray<BuiltInCase>): Promise<BuiltInSyncResult[]>;
   close(): Promise<void>;
+}
+
+/**
+ * What a write of the web shell passes along: the request's AbortSignal, which the store
+ * checks inside the transaction that writes (after taking its lock), rejecting with a
+ * WriteAbortedError and changing nothing once it has fired. So a request answered 503
+ * by its time budget, or left by its client, never stores anything afterwards.
+ */
+export interface WriteOptions {
+  signal?: AbortSignal;
 }
 
 /** One built-in case as read from its folder, with a hash of what was read. */

@@ -118,7 +118,13 @@ function searchableWords(quote: string): number {
   return parsed.tokens.keys.filter((key, i) => !parsed.editorial[i]).length;
 }
 
-export async function findInLibrary(library: LibraryStore, quote: unknown): Promise<FindResult> {
+/**
+ * How a passage is compared with the quotation: the engine here by default (the CLI); the
+ * web shell passes its compare pool, so no comparison runs on the server's main thread.
+ */
+export type PassageCompare = (quote: string, passage: string) => Promise<Comparison> | Comparison;
+
+export async function findInLibrary(library: LibraryStore, quote: unknown, comparePassage: PassageCompare = compare): Promise<FindResult> {
   checkFindQuote(quote);
   const totals = await library.totals();
   if (totals.sources === 0) {
@@ -153,7 +159,7 @@ export async function findInLibrary(library: LibraryStore, quote: unknown): Prom
     if (!source) continue;
     titles.set(sourceId, { title: source.title, ...(source.author ? { author: source.author } : {}) });
     const region = regionOf(windows, source.text);
-    const comparison = shiftComparison(compare(quote, source.text.slice(region.start, region.end)), region.start);
+    const comparison = shiftComparison(await comparePassage(quote, source.text.slice(region.start, region.end)), region.start);
     const where = comparison.span ? whereAt(source.where, comparison.span.start) : undefined;
     // the map's entries hold page, chapter or heading (src/import/types.ts)
     if (where) comparison.where = where as Comparison['where'];

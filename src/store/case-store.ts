@@ -12,9 +12,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BusyError, UserError } from '../errors.js';
+import { BusyError, UserError, WriteAbortedError } from '../errors.js';
 import { isValidSlug, slugify, uniqueSlug } from '../cases/slug.js';
 import type {
+  WriteOptions,
   BuiltInCase,
   BuiltInSyncResult,
   Case,
@@ -175,28 +176,29 @@ export class SqliteCaseStore implements CaseStore {
     return this.reading(() => this.getNow(slug));
   }
 
-  create(input: CaseInput, slug?: string): Promise<Case> {
-    return this.writing(() => this.insert(input, this.chooseSlug(input, slug, 'refuse'), { builtIn: false, hash: null }));
+  create(input: CaseInput, slug?: string, options?: WriteOptions): Promise<Case> {
+    return this.writing(() => this.insert(input, this.chooseSlug(input, slug, 'refuse'), { builtIn: false, hash: null }), options);
   }
 
-  createMany(items: ReadonlyArray<{ input: CaseInput; slug?: string }>): Promise<Case[]> {
-    return this.writing(() =>
-      items.map(({ input, slug }) => this.insert(input, this.chooseSlug(input, slug, 'rename'), { builtIn: false, hash: null })),
+  createMany(items: ReadonlyArray<{ input: CaseInput; slug?: string }>, options?: WriteOptions): Promise<Case[]> {
+    return this.writing(
+      () => items.map(({ input, slug }) => this.insert(input, this.chooseSlug(input, slug, 'rename'), { builtIn: false, hash: null })),
+      options,
     );
   }
 
   /** A user's edit makes the case the user's own: the built-in import never overwrites it afterwards. */
-  update(slug: string, input: CaseInput): Promise<Case | undefined> {
+  update(slug: string, input: CaseInput, options?: WriteOptions): Promise<Case | undefined> {
     return this.writing(() => {
       const row = this.statements.caseBySlug.get(slug);
       if (!row) return undefined;
       this.write(row.id, input, { builtIn: false, hash: null });
       return this.getNow(slug);
-    });
+    }, options);
   }
 
   /** Deleting a built-in case also remembers that it was dismissed, so the next start does not bring it back. */
-  delete(slug: string): Promise<boolean> {
+  delete(slug: string, options?: WriteOptions): Promise<boolean> {
     return this.writing(() => {
       const row = this.statements.caseBySlug.get(slug);
       if (!row) return false;
@@ -204,7 +206,7 @@ export class SqliteCaseStore implements CaseStore {
       dropIfOrphanSync(this.db, row.source_id);
       if (row.built_in === 1) this.statements.dismiss.run(slug, new Date().toISOString());
       return true;
-    });
+    }, options);
   }
 
   syncBuiltIn(items: ReadonlyArray<BuiltInCase>): Promise<BuiltInSyncResult[]> {
@@ -233,9 +235,16 @@ export class SqliteCaseStore implements CaseStore {
    * A write: one BEGIN IMMEDIATE transaction, which takes the write lock before reading
    * (a deferred one that read first could not be upgraded once another process wrote,
    * and SQLite answers that with SQLITE_BUSY at once, whatever the busy timeout).
+   * The request's signal is checked inside it, once the lock is held: a request already
+   * answered (503 by its time budget) or abandoned by its client writes nothing.
    */
-  private writing<T>(work: () => T): Promise<T> {
-    return retryWhileBusy(() => this.db.transaction(work).immediate(), this.busyBudgetMs);
+  private writing<T>(work: () => T, options: WriteOptions = {}): Promise<T> {
+    const { signal } = options;
+    const guarded = () => {
+      if (signal?.aborted) throw new WriteAbortedError();
+      return work();
+    };
+    return retryWhileBusy(() => this.db.transaction(guarded).immediate(), this.busyBudgetMs);
   }
 
   /** A read: one transaction, so a case is never seen half-written by another process. */

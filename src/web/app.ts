@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { CaseStore } from '../cases/types.js';
-import { UserError } from '../errors.js';
+import { BusyError, UserError } from '../errors.js';
 import { apiCompareRouter } from './routes/api-compare.js';
 import { casesApiRouter } from './routes/cases-api.js';
 import { caseAdminRouter } from './routes/case-admin.js';
@@ -16,15 +16,13 @@ import { createLogger, requestLogger, type Logger } from './logging.js';
 import { apiAndCompareLimit } from './rate-limit.js';
 import { csrfProtection, securityHeaders } from './security.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeout } from './timeout.js';
-import { sharedComparePool, type ComparePool } from './compare-pool.js';
-import { ComparisonCache } from './comparison-cache.js';
-import { compare } from '../core/compare.js';
+import { JobCancelledError, sharedComparePool, type ComparePool } from './compare-pool.js';
+import { requestSignals } from './request-signal.js';
 import type { RouteDeps } from './route-deps.js';
 import { refuseLoneSurrogates, verifyFormUtf8, verifyUtf8 } from './exact-text.js';
 import { pageCache } from './page-cache.js';
 import type { ChangeFeed } from '../store/pg-changes.js';
 import type { Store as RateLimitStore } from 'express-rate-limit';
-import { guardCaseComparisons } from './case-guard.js';
 import { authRouter } from './routes/auth.js';
 import { pagesRouter } from './routes/pages.js';
 import { exerciseRouter } from './routes/exercise.js';
@@ -56,12 +54,12 @@ export interface AppOptions {
   requestTimeoutMs?: number;
   /** express's "trust proxy" (e.g. 1 behind one reverse proxy), so client addresses and https are seen */
   trustProxy?: boolean | number | string;
-  /** runs comparisons of pasted text off the main thread within a time budget; default: the process's shared pool */
+  /**
+   * runs every comparison in worker threads within its budgets, and keeps them in its
+   * cache (src/web/compare-pool.ts); default: the process's shared pool, configured by
+   * the environment
+   */
   pool?: ComparePool;
-  /** the comparisons of stored cases; default: a new cache for this app */
-  cache?: ComparisonCache;
-  /** how long each quotation of a case being saved may take to compare (default 3 s) */
-  caseCompareBudgetMs?: number;
   /** keep rendered pages without forms for a few seconds (src/web/page-cache.ts); src/server.ts turns it on */
   pageCache?: boolean;
   /** imports files and addresses (default: the shared import worker, fetch rules from ELISION_FETCH_*) */
@@ -85,15 +83,16 @@ export function createApp(options: AppOptions): Express {
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
   // One store, one cache and one pool for the whole app, handed to every router.
-  const deps: RouteDeps = {
-    store: options.store,
-    pool: options.pool ?? sharedComparePool(),
-    cache: options.cache ?? new ComparisonCache(compare),
-  };
+  const pool = options.pool ?? sharedComparePool();
+  // its workers load the engine now (about a second), not on a visitor's first comparison
+  void pool.warmUp();
+  const deps: RouteDeps = { store: options.store, pool, cache: pool.cache };
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
 
   // hardening: logs, headers and rate limit come before any work is done
   app.use(requestLogger(options.logger ?? createLogger()));
+  // each request's AbortSignal: its comparisons and writes stop when it is closed or timed out
+  app.use(requestSignals());
   app.use(securityHeaders());
   app.use(apiAndCompareLimit(options.rateLimitPerMinute ?? 0, options.rateLimitStore?.('api:')));
 
@@ -108,7 +107,6 @@ export function createApp(options: AppOptions): Express {
   app.use(requestTimeout(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS));
   app.use(csrfProtection({ enabled: options.csrf !== false, secret: options.csrfSecret }));
   app.use(requireAdminForEditing(options.adminToken));
-  app.use(guardCaseComparisons(deps, options.caseCompareBudgetMs));
   if (options.pageCache) app.use(pageCache({ changes: options.changes }));
   app.use(authRouter(options.adminToken));
 
@@ -164,6 +162,8 @@ function errorHandler(production: boolean): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const { status, message } = describeError(err);
     // pino-http logs the request with this error and its stack (never user text: see logging.ts)
+    // the client has gone or was answered 503 already: nobody reads this, nothing went wrong
+    if (err instanceof JobCancelledError) return;
     if (status >= 500) (res as express.Response & { err?: unknown }).err = err;
     if (status >= 500 && !production) console.error(err);
     if (res.headersSent) return;

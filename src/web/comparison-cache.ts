@@ -1,100 +1,99 @@
 /**
- * The app's one cache of comparisons (lru-cache 11), keyed by a SHA-256 of the
- * quotation, the source and the options, so the home page's verdicts, a case's page, its
- * exercise and its exports do not recompute what has not changed. Comparisons are pure
- * functions of their inputs (DESIGN.md), so a hit is always right; entries still expire
- * (`ttlMs`) and the whole cache is bounded by the size of what it holds (`maxBytes`,
- * counted from the texts the comparisons copy), not only by their number.
+ * The comparisons the compare pool (src/web/compare-pool.ts) has computed, kept so that
+ * a case viewed again, its exports, its exercise and the home page's verdicts do not
+ * compute again what has not changed. Comparisons are pure functions of (quotation,
+ * source, options) (docs/design.md), so a hit is always right and nothing needs
+ * invalidating: an edited case has other texts, hence other keys.
  *
- * `compare` is asynchronous and computes a pair at most once at a time: requests that
- * ask for the same pair while it is being computed wait for that one computation.
- * Where the computation runs (the main thread, a worker pool) is the `compareFn`'s
- * business, given by src/web/app.ts.
+ * Keys are SHA-256 hashes of the inputs, so a 10 MB source is never kept twice as a
+ * key. The cache is bounded by size (an estimate of each comparison's bytes, measured in
+ * the worker) and by age (lru-cache 11). It also remembers, for a shorter while, that a
+ * case could not be compared within its budget, so that a stranger reloading such a
+ * case does not put the workers to the same hopeless work again and again.
  *
- * Deliberately not here: persistence (a restart recomputes), sharing between
- * processes, or caching anything but comparisons.
+ * Deliberately not here: computing (the pool does, in its workers), persistence (a
+ * restart recomputes), sharing between processes.
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { CompareOptions, Comparison } from '../core/types.js';
 
-export type CompareFunction = (quote: string, source: string, options: CompareOptions) => Comparison | Promise<Comparison>;
+export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+/** Comparisons are right forever; the age bound only frees memory of cases nobody reads. */
+export const DEFAULT_CACHE_TTL_MS = 60 * 60 * 1000;
+/** How long "over budget" is believed: long enough to blunt reloads, short enough to forgive a busy moment. */
+export const OVER_BUDGET_TTL_MS = 10 * 60 * 1000;
 
-/** Hashing a 10 MB source takes ~20 ms; comparing it takes longer, so the key pays for itself. */
-export function comparisonKey(quote: string, source: string, options: CompareOptions = {}): string {
+/** A SHA-256 of a source, computed once per request however many quotations it has (~20 ms for 10 MB). */
+export function sourceDigest(source: string): string {
+  return createHash('sha256').update(source).digest('hex');
+}
+
+/** The key of one comparison: the quotation and options in full, the source by its digest. */
+export function comparisonKey(quote: string, digestOfSource: string, options: CompareOptions = {}): string {
   const hash = createHash('sha256');
-  // Lengths first, so ("ab", "c") and ("a", "bc") cannot collide.
-  hash.update(`${quote.length}:${source.length}:${JSON.stringify(sortedOptions(options))}\n`);
+  // Lengths and a separator first, so no text can pass for another field.
+  hash.update(`${quote.length}:${digestOfSource}:${JSON.stringify(sortedOptions(options))}\n`);
   hash.update(quote);
-  hash.update('\u0000');
-  hash.update(source);
   return hash.digest('hex');
+}
+
+/** The key of a whole job (a case's quotations, or one pasted pair) under its budgets. */
+export function jobKey(quoteKeys: readonly string[], budgets: { totalMs: number; eachMs: number }): string {
+  return createHash('sha256').update(`${budgets.totalMs}:${budgets.eachMs}:${quoteKeys.join(',')}`).digest('hex');
 }
 
 function sortedOptions(options: CompareOptions): Array<[string, unknown]> {
   return Object.entries(options)
     .filter(([, value]) => value !== undefined)
-    .sort(([a], [b]) => a.localeCompare(b));
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Roughly what a comparison occupies: its segments and the text they copy (UTF-16, two bytes a character). */
-export function comparisonSize(comparison: Comparison): number {
-  let size = 1024;
-  for (const segment of comparison.segments) {
-    size += 64 + 2 * ((segment.quoteText?.length ?? 0) + (segment.sourceText?.length ?? 0));
-  }
-  return size;
+/** Which budget a job outran: one quotation's, or the whole case's. */
+export interface OverBudget {
+  scope: 'quotation' | 'case';
+  budgetMs: number;
 }
+
+type Entry = { comparison: Comparison } | { overBudget: OverBudget };
 
 export interface ComparisonCacheOptions {
-  /** how many comparisons to keep (at least 1; default 200) */
-  capacity?: number;
-  /** how much they may occupy in all (default 64 MB) */
+  /** total estimated bytes of the comparisons kept */
   maxBytes?: number;
-  /** how long one is kept after it was computed (default an hour) */
   ttlMs?: number;
 }
 
-interface Pair {
-  quote: string;
-  source: string;
-  options: CompareOptions;
-}
-
 export class ComparisonCache {
-  private readonly entries: LRUCache<string, Comparison, Pair>;
-  readonly capacity: number;
+  private readonly entries: LRUCache<string, Entry>;
 
-  constructor(
-    private readonly compareFn: CompareFunction,
-    { capacity = 200, maxBytes = 64 * 1024 * 1024, ttlMs = 60 * 60_000 }: ComparisonCacheOptions = {},
-  ) {
-    if (!(capacity >= 1)) throw new RangeError('A comparison cache needs room for at least one comparison.');
-    this.capacity = capacity;
-    this.entries = new LRUCache<string, Comparison, Pair>({
-      max: capacity,
-      maxSize: maxBytes,
-      // a comparison larger than the whole cache is still returned, just not kept
-      sizeCalculation: (comparison) => Math.min(comparisonSize(comparison), maxBytes),
-      ttl: ttlMs,
-      fetchMethod: async (_key, _stale, { context }) => this.compareFn(context.quote, context.source, context.options),
-    });
+  constructor({ maxBytes = DEFAULT_CACHE_BYTES, ttlMs = DEFAULT_CACHE_TTL_MS }: ComparisonCacheOptions = {}) {
+    if (!(maxBytes >= 1)) throw new RangeError('A comparison cache needs room for at least one byte.');
+    this.entries = new LRUCache<string, Entry>({ maxSize: maxBytes, ttl: ttlMs, ttlAutopurge: false, updateAgeOnGet: false });
   }
 
+  /** How many entries are kept (comparisons and over-budget marks). */
   get size(): number {
     return this.entries.size;
   }
 
-  /** The comparison of this pair under these options, computed at most once while it stays cached. */
-  async compare(quote: string, source: string, options: CompareOptions = {}): Promise<Comparison> {
-    const key = comparisonKey(quote, source, options);
-    const comparison = await this.entries.fetch(key, { context: { quote, source, options } });
-    // fetch() resolves undefined only when fetchMethod does, which compareFn never does
-    return comparison as Comparison;
+  get(key: string): Comparison | undefined {
+    const entry = this.entries.get(key);
+    return entry && 'comparison' in entry ? entry.comparison : undefined;
   }
 
-  /** Forgets every comparison (e.g. after the engine changed under a running test). */
-  clear(): void {
-    this.entries.clear();
+  /** `bytes`: the comparison's size as JSON (the worker measures it, off the main thread). */
+  set(key: string, comparison: Comparison, bytes: number): void {
+    // A comparison larger than the whole cache is simply not kept (lru-cache refuses it).
+    this.entries.set(key, { comparison }, { size: Math.max(1, Math.ceil(bytes)) });
+  }
+
+  /** Which budget a job outran, if it was stopped lately. */
+  overBudget(key: string): OverBudget | undefined {
+    const entry = this.entries.get(key);
+    return entry && 'overBudget' in entry ? entry.overBudget : undefined;
+  }
+
+  markOverBudget(key: string, budget: OverBudget): void {
+    this.entries.set(key, { overBudget: budget }, { size: 100 + key.length, ttl: OVER_BUDGET_TTL_MS });
   }
 }

@@ -4,18 +4,21 @@
  * empty source box (POST /compare, src/web/routes/pages.ts).
  */
 import type { Response } from 'express';
-import { UserError } from '../errors.js';
-import { findInLibrary, type FindResult } from '../library/find.js';
+import { BusyError, UserError } from '../errors.js';
+import { findInLibrary, type FindResult, type PassageCompare } from '../library/find.js';
+import { JobCancelledError } from './compare-pool.js';
 import type { LibraryStore } from '../library/types.js';
 import { presentVerdict } from '../present/index.js';
 import { buildComparisonView } from './comparison-view.js';
 
-export async function renderFind(res: Response, library: LibraryStore, quote: string): Promise<void> {
+/** `comparePassage`: the compare pool's, so the engine runs in a worker within its budget. */
+export async function renderFind(res: Response, library: LibraryStore, quote: string, comparePassage: PassageCompare): Promise<void> {
   let result: FindResult;
   try {
-    result = await findInLibrary(library, quote);
+    result = await findInLibrary(library, quote, comparePassage);
   } catch (error) {
-    if (!(error instanceof UserError)) throw error;
+    if (!(error instanceof UserError) || error instanceof JobCancelledError) throw error;
+    if (error instanceof BusyError) res.set('Retry-After', String(error.retryAfterSeconds));
     res.status(error.status).render('library/find', { title: 'Find the source', current: 'library', quote, result: undefined, best: undefined, error: error.message });
     return;
   }

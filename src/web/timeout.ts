@@ -1,13 +1,15 @@
 /**
  * The request time budget: a request still unanswered after `ms` gets a clear 503
- * with Retry-After instead of leaving its client (and a connection) waiting; whatever
- * the handler writes later is dropped.
+ * with Retry-After instead of leaving its client (and a connection) waiting; the
+ * request's signal fires (src/web/request-signal.ts), so its comparisons stop and it
+ * writes nothing to the store, and whatever the handler sends later is dropped.
  *
  * This bounds waiting (a slow upload, a store busy elsewhere). It cannot interrupt
  * JavaScript that holds the event loop: the engine bounds its own work, and the
  * server's headersTimeout/requestTimeout (src/server.ts) bound slow clients.
  */
 import type { Request, RequestHandler, Response } from 'express';
+import { abortRequest } from './request-signal.js';
 import { simplePage } from './security.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -26,6 +28,8 @@ export function requestTimeout(ms: number): RequestHandler {
 
 function answerTimedOut(req: Request, res: Response, ms: number): void {
   if (res.headersSent || res.writableEnded) return;
+  // the work still going on for this request stops, and nothing it was about to store is stored
+  abortRequest(req, 'The request took longer than its time budget.');
   const budget = ms >= 1000 ? `${Math.round(ms / 1000)} seconds` : `${ms} ms`;
   const message = `The server took longer than ${budget} to answer and stopped; please try again in a moment.`;
   res.status(503).set('Retry-After', '5').set('Connection', 'close');

@@ -5,6 +5,7 @@ import { UserError } from '../../errors.js';
 import { parseWhereMap } from '../../import/describe.js';
 import { withWhere } from '../../import/where.js';
 import { ROUTER_OPTIONS, type RouteDeps } from '../route-deps.js';
+import { jobContext } from '../request-signal.js';
 
 export function apiCompareRouter({ pool }: RouteDeps): Router {
   const router = Router(ROUTER_OPTIONS);
@@ -23,8 +24,8 @@ export function apiCompareRouter({ pool }: RouteDeps): Router {
     // an imported source's map (from POST /api/sources) puts "where": {"page": 74} on the comparison
     const map = where === undefined ? undefined : parseWhereMap(JSON.stringify(where));
     if (where !== undefined && !map) throw new UserError('"where" must be the map POST /api/sources gives: [{"start": 0, "page": 1}, ...].');
-    // in a worker, within the time budget: a pathological pair cannot stall the server
-    res.json(withWhere(await pool.compare(quote, source as string), map));
+    // in a worker, within the time budget and the client's share: a pathological pair cannot stall the server
+    res.json(withWhere(await pool.compare(quote, source as string, {}, jobContext(req)), map));
   });
   return router;
 }

@@ -16,14 +16,16 @@
  */
 import { createRequire } from 'node:module';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { UserError } from '../../errors.js';
+import { BusyError, UserError } from '../../errors.js';
 import { CaseValidationError, MAX_QUOTATIONS, parseCaseImport, parseCaseInput, parseCaseWithSlug } from '../../cases/schema.js';
 import { isValidSlug } from '../../cases/slug.js';
 import { toCaseJson } from '../../cases/case-json.js';
 import type { Case, CaseFilter, CaseStore } from '../../cases/types.js';
 import { readFilter } from '../case-filter.js';
 import { ROUTER_OPTIONS, type RouteDeps } from '../route-deps.js';
-import { caseVerdicts } from '../case-verdicts.js';
+import { requestSignal } from '../request-signal.js';
+import { cardVerdicts } from '../case-verdicts.js';
+import { saveGuarded } from '../case-guard.js';
 
 /** The case-level fields of the forms, as typed (strings), so a refused form comes back as it was. */
 export interface CaseFormValues {
@@ -235,6 +237,12 @@ function formError(err: UserError, naming: QuotationNaming): FormError {
   return { message: err.message, field: err.status === 409 ? 'slug' : undefined };
 }
 
+/** The refused form's status; a busy server (a full compare queue, a locked database) also says when to retry. */
+function answerStatus(res: Response, err: UserError): void {
+  res.status(err.status);
+  if (err instanceof BusyError) res.set('Retry-After', String(err.retryAfterSeconds));
+}
+
 /** Only a UserError is the user's to fix; anything else is ours and goes to the error handler. */
 function asUserError(err: unknown): UserError {
   if (err instanceof UserError) return err;
@@ -335,7 +343,7 @@ function parseJsonText(text: string): unknown {
   }
 }
 
-export function caseAdminRouter({ store, cache }: RouteDeps): Router {
+export function caseAdminRouter({ store, pool }: RouteDeps): Router {
   const router = Router(ROUTER_OPTIONS);
 
   router.get('/cases', async (req, res) => {
@@ -348,19 +356,20 @@ export function caseAdminRouter({ store, cache }: RouteDeps): Router {
       res.status(400);
     }
     const cases = error ? [] : await store.list(filter);
-    // Each card shows the engine's verdict on every quotation, as the case's page does.
-    const verdicts = new Map(
-      await Promise.all(
-        cases.map(async (c) => {
-          const found = await store.get(c.slug);
-          return [c.slug, found ? await caseVerdicts(found, cache) : []] as const;
-        }),
-      ),
-    );
+    // Each card shows the engine's verdict on every quotation, as the case's page does
+    // (compared in the pool, charged to the library, never on this thread).
+    const found: Case[] = [];
+    for (const c of cases) {
+      const kase = await store.get(c.slug);
+      if (kase) found.push(kase);
+    }
+    const cards = await cardVerdicts(pool, found);
+    const verdicts = new Map([...cards].map(([slug, card]) => [slug, card.verdicts] as const));
+    const unavailable = new Map([...cards].flatMap(([slug, card]) => (card.unavailable ? [[slug, card.unavailable] as const] : [])));
     const deleted = typeof req.query.deleted === 'string' && isValidSlug(req.query.deleted) ? req.query.deleted : undefined;
     const imported = typeof req.query.imported === 'string' && /^\d{1,4}$/.test(req.query.imported) ? Number(req.query.imported) : undefined;
     const filtered = Boolean(filter.q || filter.tag || filter.author);
-    res.render('cases/list', { title: 'Cases', current: 'cases', cases, verdicts, filter, filtered, error, deleted, imported });
+    res.render('cases/list', { title: 'Cases', current: 'cases', cases, verdicts, unavailable, filter, filtered, error, deleted, imported });
   });
 
   router.get('/cases/new', (_req, res) => {
@@ -372,11 +381,11 @@ export function caseAdminRouter({ store, cache }: RouteDeps): Router {
     const quotation = readQuotationValues(req.body);
     try {
       const { input, slug } = parseCaseWithSlug({ ...valuesToCaseJson(values, [quotation]), slug: values.slug.trim() || undefined });
-      const created = await store.create(input, slug);
+      const created = await saveGuarded(pool, [input], req, (write) => store.create(input, slug, write));
       res.redirect(303, `/cases/${created.slug}`);
     } catch (err) {
       const userError = asUserError(err);
-      res.status(userError.status);
+      answerStatus(res, userError);
       renderNew(res, values, quotation, formError(userError, SINGLE_QUOTATION));
     }
   });
@@ -389,11 +398,11 @@ export function caseAdminRouter({ store, cache }: RouteDeps): Router {
     const pasted = field(req.body, 'json');
     try {
       const items = parseCaseImport(parseJsonText(importedText(req)));
-      const created = await store.createMany(items);
+      const created = await saveGuarded(pool, items.map((item) => item.input), req, (write) => store.createMany(items, write));
       res.redirect(303, `/cases?imported=${created.length}`);
     } catch (err) {
       const userError = asUserError(err);
-      res.status(userError.status);
+      answerStatus(res, userError);
       // An upload is not put back into the textarea: it may be megabytes, and the file is still on disk.
       res.render('cases/import', { title: 'Import cases', current: 'cases', json: pasted, error: userError.message });
     }
@@ -413,11 +422,11 @@ export function caseAdminRouter({ store, cache }: RouteDeps): Router {
     const keptIndexes = quotations.flatMap((q, i) => (q.remove ? [] : [i]));
     try {
       const input = parseCaseInput(valuesToCaseJson(values, quotations.filter((q) => !q.remove)));
-      await store.update(found.slug, input);
+      await saveGuarded(pool, [input], req, (write) => store.update(found.slug, input, write));
       res.redirect(303, `/cases/${found.slug}`);
     } catch (err) {
       const userError = asUserError(err);
-      res.status(userError.status);
+      answerStatus(res, userError);
       const formIndex = (i: number) => keptIndexes[i] ?? i;
       const error = formError(userError, { suffix: (i) => `-${formIndex(i)}`, label: (i) => `Quotation ${formIndex(i) + 1}: ` });
       renderEdit(res, { slug: found.slug, values, quotations, error });
@@ -430,12 +439,12 @@ export function caseAdminRouter({ store, cache }: RouteDeps): Router {
     const current = caseToValues(found);
     try {
       const input = parseCaseInput(valuesToCaseJson(current.values, [...current.quotations, added]));
-      await store.update(found.slug, input);
+      await saveGuarded(pool, [input], req, (write) => store.update(found.slug, input, write));
       // The case page's ?quotation=N (0-based) shows the new quotation's own comparison.
       res.redirect(303, `/cases/${found.slug}?quotation=${found.quotations.length}`);
     } catch (err) {
       const userError = asUserError(err);
-      res.status(userError.status);
+      answerStatus(res, userError);
       const addError = formError(userError, SINGLE_QUOTATION);
       renderEdit(res, { slug: found.slug, ...current, addValues: added, addError });
     }
@@ -447,7 +456,7 @@ export function caseAdminRouter({ store, cache }: RouteDeps): Router {
   });
 
   router.post('/cases/:slug/delete', async (req, res) => {
-    if (!(await store.delete(req.params.slug))) throw notFound(req.params.slug);
+    if (!(await store.delete(req.params.slug, { signal: requestSignal(req) }))) throw notFound(req.params.slug);
     res.redirect(303, `/cases?deleted=${encodeURIComponent(req.params.slug)}`);
   });
 

@@ -20,6 +20,8 @@ import { toCaseJson } from '../../cases/case-json.js';
 import type { CaseStore } from '../../cases/types.js';
 import { readFilter } from '../case-filter.js';
 import { ROUTER_OPTIONS, type RouteDeps } from '../route-deps.js';
+import { saveGuarded } from '../case-guard.js';
+import { requestSignal } from '../request-signal.js';
 
 /** The name a download of every case is saved under, dated so two exports do not collide. */
 export function exportFileName(): string {
@@ -69,7 +71,7 @@ function notFound(slug: string): UserError {
   return new UserError(`There is no case "${slug}".`, 404);
 }
 
-export function casesApiRouter({ store }: RouteDeps): Router {
+export function casesApiRouter({ store, pool }: RouteDeps): Router {
   const router = Router(ROUTER_OPTIONS);
 
   router.get('/api/cases', async (req, res) => {
@@ -91,7 +93,7 @@ export function casesApiRouter({ store }: RouteDeps): Router {
 
   router.post('/api/cases/import', async (req, res) => {
     const items = parseCaseImport(requireJson(req, `a case ${CASE_EXAMPLE}, a list of cases, or {"cases": [...]}`));
-    const created = await store.createMany(items);
+    const created = await saveGuarded(pool, items.map((item) => item.input), req, (write) => store.createMany(items, write));
     res.status(201).json({ imported: created.length, cases: created.map((c) => ({ slug: c.slug, title: c.title })) });
   });
 
@@ -103,20 +105,22 @@ export function casesApiRouter({ store }: RouteDeps): Router {
 
   router.post('/api/cases', async (req, res) => {
     const { input, slug } = parseCaseWithSlug(requireJson(req, CASE_EXAMPLE));
-    const created = await store.create(input, slug);
+    const created = await saveGuarded(pool, [input], req, (write) => store.create(input, slug, write));
     res.status(201).location(`/cases/${created.slug}`).json(toCaseJson(created));
   });
 
   router.put('/api/cases/:slug', async (req, res) => {
     // Validate first, so a bad body answers 400 whether or not the case exists.
     const input = parseCaseInput(requireJson(req, CASE_EXAMPLE));
-    const updated = await store.update(req.params.slug, input);
+    // no comparing for a case that is not there
+    if (!(await store.get(req.params.slug))) throw notFound(req.params.slug);
+    const updated = await saveGuarded(pool, [input], req, (write) => store.update(req.params.slug, input, write));
     if (!updated) throw notFound(req.params.slug);
     res.json(toCaseJson(updated));
   });
 
   router.delete('/api/cases/:slug', async (req, res) => {
-    if (!(await store.delete(req.params.slug))) throw notFound(req.params.slug);
+    if (!(await store.delete(req.params.slug, { signal: requestSignal(req) }))) throw notFound(req.params.slug);
     res.status(204).end();
   });
 

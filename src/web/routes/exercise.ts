@@ -13,7 +13,7 @@
  *   GET /cases/:slug/worksheet  the quotations, the prompts, space to write (no source)
  *   GET /cases/:slug/answers    what the students should find, quotation by quotation
  *
- * Deliberately not here: any comparing (compare() via a cache), the case page and its
+ * Deliberately not here: any comparing (the compare pool, through src/web/case-comparisons.ts), the case page and its
  * teacher's panel (routes/pages.ts), storing answers (they never reach the server).
  */
 import { Router } from 'express';
@@ -22,6 +22,8 @@ import type { Comparison, Cue, Segment } from '../../core/types.js';
 import type { Case, Citation } from '../../cases/types.js';
 import { UserError } from '../../errors.js';
 import { ROUTER_OPTIONS, type RouteDeps } from '../route-deps.js';
+import { caseCompareOptions, compareCase } from '../case-comparisons.js';
+import { jobContext } from '../request-signal.js';
 import { buildComparisonView, buildDebateView } from '../comparison-view.js';
 import { countsLine, plural, presentVerdict, quotationLabel, quotedByLine, type VerdictView } from '../../present/index.js';
 
@@ -190,7 +192,7 @@ export function listFindings(comparison: Comparison, quote: string, source: stri
   return findings;
 }
 
-export function exerciseRouter({ store, cache }: RouteDeps): Router {
+export function exerciseRouter({ store, pool }: RouteDeps): Router {
   const router = Router(ROUTER_OPTIONS);
 
   async function caseOf(slug: string): Promise<Case> {
@@ -233,9 +235,14 @@ export function exerciseRouter({ store, cache }: RouteDeps): Router {
           verdict?: VerdictView;
           debate?: ReturnType<typeof buildDebateView>;
         }
+      | { overBudget: string }
       | undefined;
-    if (stepNumber > 1) {
-      const comparison = await cache.compare(quotation.text, source);
+    // the whole case at once, in the pool within its budgets, as the case's page compares it
+    const result = stepNumber > 1 ? await compareCase(pool, kase, caseCompareOptions(), jobContext(req)) : undefined;
+    if (result && !result.ok) reveal = { overBudget: result.reason };
+    else if (result) {
+      const comparisons = result.comparisons;
+      const comparison = comparisons[quotationIndex]!;
       const pieces = buildReading(comparison, quotation.text, source, Math.min(stepNumber, 4));
       const cues = comparison.cues.filter((cue) => cueRevealStep(cue, comparison.segments) <= stepNumber);
       reveal = {
@@ -244,13 +251,8 @@ export function exerciseRouter({ store, cache }: RouteDeps): Router {
         found: comparison.found,
         counts: step.id === 'marked' ? `${plural(comparison.stats.markedOmissions, 'marked omission')} filled in.` : countsLine(comparison),
         verdict: stepNumber === steps.length ? presentVerdict(comparison) : undefined,
+        debate: step.id === 'debate' ? buildDebateView(kase.quotations.map((q, i) => ({ quote: q.text, comparison: comparisons[i]! })), source) : undefined,
       };
-      if (step.id === 'debate') {
-        reveal.debate = buildDebateView(
-          await Promise.all(kase.quotations.map(async (q) => ({ quote: q.text, comparison: await cache.compare(q.text, source) }))),
-          source,
-        );
-      }
     }
 
     res.render('exercise/exercise', {
@@ -280,14 +282,13 @@ export function exerciseRouter({ store, cache }: RouteDeps): Router {
   router.get('/cases/:slug/teacher', async (req, res) => {
     const kase = await caseOf(req.params.slug);
     const source = kase.source.text;
-    const entries = await Promise.all(kase.quotations.map(async (quotation, i) => {
-      const comparison = await cache.compare(quotation.text, source);
-      return {
-        quotation,
-        label: quotationLabel(quotation.quotedBy, i),
-        printedBy: quotedByLine(quotation.quotedBy),
-        view: buildComparisonView(comparison, quotation.text, source, { idPrefix: `q${i}-` }),
-      };
+    const result = await compareCase(pool, kase, caseCompareOptions(), jobContext(req));
+    // over budget: each quotation's text, and the sentence saying why there is no comparison
+    const entries = kase.quotations.map((quotation, i) => ({
+      quotation,
+      label: quotationLabel(quotation.quotedBy, i),
+      printedBy: quotedByLine(quotation.quotedBy),
+      view: result.ok ? buildComparisonView(result.comparisons[i]!, quotation.text, source, { idPrefix: `q${i}-` }) : undefined,
     }));
     res.render('exercise/teacher', {
       title: `Teacher's sheet: ${kase.title}`,
@@ -298,6 +299,7 @@ export function exerciseRouter({ store, cache }: RouteDeps): Router {
       notesHtml: kase.notes ? markdown.render(kase.notes) : '',
       teacherNotesHtml: kase.teacherNotes ? markdown.render(kase.teacherNotes) : '',
       entries,
+      overBudget: result.ok ? undefined : result.reason,
     });
   });
 
@@ -318,8 +320,10 @@ export function exerciseRouter({ store, cache }: RouteDeps): Router {
   router.get('/cases/:slug/answers', async (req, res) => {
     const kase = await caseOf(req.params.slug);
     const source = kase.source.text;
-    const entries = await Promise.all(kase.quotations.map(async (quotation, i) => {
-      const comparison = await cache.compare(quotation.text, source);
+    const result = await compareCase(pool, kase, caseCompareOptions(), jobContext(req));
+    const comparisons = result.ok ? result.comparisons : [];
+    const entries = comparisons.map((comparison, i) => {
+      const quotation = kase.quotations[i]!;
       return {
         label: quotationLabel(quotation.quotedBy, i),
         quotation,
@@ -332,7 +336,7 @@ export function exerciseRouter({ store, cache }: RouteDeps): Router {
         findings: listFindings(comparison, quotation.text, source),
         cues: comparison.cues,
       };
-    }));
+    });
     res.render('exercise/answers', {
       title: `Answer sheet: ${kase.title}`,
       mainClass: 'sheet',
@@ -340,6 +344,7 @@ export function exerciseRouter({ store, cache }: RouteDeps): Router {
       slugPath: `/cases/${encodeURIComponent(kase.slug)}`,
       citation: formatAttribution(kase.source.citation),
       entries,
+      overBudget: result.ok ? undefined : result.reason,
     });
   });
 

@@ -5,7 +5,7 @@
  * optional author, work, year, page, url, quotedBy, context). Every format comes from
  * the export registry; `format=pdf` prints the HTML export with headless Chromium.
  *
- * Deliberately thin: it reads and checks the request, compares through a cache, asks the
+ * Deliberately thin: it reads and checks the request, compares in the compare pool (src/web/case-comparisons.ts), asks the
  * registry, and answers an attachment with a safe file name. Bad input is a 400 naming
  * what is wrong; an unknown case a 404; no Chromium for a PDF a 501.
  */
@@ -22,6 +22,8 @@ import { setExportContentSecurityPolicy } from '../security.js';
 import { ROUTER_OPTIONS, type RouteDeps } from '../route-deps.js';
 import { parseWhereMap } from '../../import/describe.js';
 import { citationAt, withWhere } from '../../import/where.js';
+import { caseCompareOptions, compareCaseForExport } from '../case-comparisons.js';
+import { jobContext } from '../request-signal.js';
 
 /** Sentences of context each side, as the pages' control allows. */
 const MAX_CONTEXT_SENTENCES = 10;
@@ -112,7 +114,7 @@ function field(body: Record<string, unknown>, name: string): string {
   return value;
 }
 
-export function exportsRouter({ store, cache, pool }: RouteDeps): Router {
+export function exportsRouter({ store, pool }: RouteDeps): Router {
   const router = Router(ROUTER_OPTIONS);
 
   router.get('/cases/:slug/export', async (req, res) => {
@@ -122,14 +124,16 @@ export function exportsRouter({ store, cache, pool }: RouteDeps): Router {
     const found = await store.get(slug);
     if (!found) throw new UserError(`There is no case "${slug.slice(0, 80)}".`, 404);
     const quotation = readQuotation(req.query.quotation, found);
-    const compareQuotation = (i: number) => cache.compare(found.quotations[i]!.text, found.source.text, options);
+    // the whole case at once, in the pool within the case's budgets, as its page compares it
+    // (so the page's comparisons are reused); over budget, a 503 saying why
+    const comparisons = await compareCaseForExport(pool, found, caseCompareOptions(options.contextSentences), jobContext(req));
     const stem = safeFileStem(found.slug);
     if (quotation === 'all') {
-      const input: CaseExportInput = caseExportInput(found, await Promise.all(found.quotations.map((_, i) => compareQuotation(i))));
+      const input: CaseExportInput = caseExportInput(found, comparisons);
       await send(res, format, `${stem}-all`, () => format.exporter.renderCase(input));
       return;
     }
-    const input = exportInputForQuotation(found, quotation, await compareQuotation(quotation));
+    const input = exportInputForQuotation(found, quotation, comparisons[quotation]!);
     const fileStem = found.quotations.length > 1 ? `${stem}-quotation-${quotation}` : stem;
     await send(res, format, fileStem, () => format.exporter.render(input));
   });
@@ -154,7 +158,7 @@ export function exportsRouter({ store, cache, pool }: RouteDeps): Router {
     const quotedBy: QuotedBy | undefined = quotedByName ? { author: quotedByName } : undefined;
     // pasted text runs in a worker within the time budget (src/web/compare-pool.ts); an
     // imported source's map (a hidden field of the compare page) says where the quotation stands
-    const comparison = withWhere(await pool.compare(quote, source, options), parseWhereMap(field(body, 'sourceWhere')));
+    const comparison = withWhere(await pool.compare(quote, source, options, jobContext(req)), parseWhereMap(field(body, 'sourceWhere')));
     const cited = citationAt(Object.keys(citation).length > 0 ? citation : undefined, comparison.where);
     const input: ExportInput = {
       comparison,

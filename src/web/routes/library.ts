@@ -26,7 +26,9 @@ import { presentVerdict, quotationLabel } from '../../present/index.js';
 import { formatChicago } from '../../export/citation.js';
 import { closeBidiControls } from '../../bidi.js';
 import { buildDebateView } from '../comparison-view.js';
-import type { ComparisonCache } from '../comparison-cache.js';
+import type { ComparePool, JobContext } from '../compare-pool.js';
+import { caseCompareOptions, compareCase } from '../case-comparisons.js';
+import { jobContext } from '../request-signal.js';
 import { renderFind } from '../find-page.js';
 import { ROUTER_OPTIONS, type RouteDeps } from '../route-deps.js';
 
@@ -58,7 +60,7 @@ const uploadSourceFile: RequestHandler = (req, res, next) => {
   });
 };
 
-export function libraryRouter({ store, cache }: RouteDeps, importer: LibraryImporter): Router {
+export function libraryRouter({ store, pool }: RouteDeps, importer: LibraryImporter): Router {
   const router = Router(ROUTER_OPTIONS);
   const library = store.library;
 
@@ -122,18 +124,19 @@ export function libraryRouter({ store, cache }: RouteDeps, importer: LibraryImpo
       cut: source.text.length > SHOWN_TEXT_CHARS,
       added: req.query.added === '1',
       already: req.query.already === '1',
-      ...(await quotationsMap(library, cache, source)),
+      ...(await quotationsMap(library, pool, source, jobContext(req))),
     });
   });
 
   router.post('/find', async (req, res) => {
     const quote = text(req.body?.quote);
-    await renderFind(res, library, quote);
+    await renderFind(res, library, quote, (q, passage) => pool.compare(q, passage, {}, jobContext(req)));
   });
 
   router.post('/api/find', async (req, res) => {
     const body = req.body as { quote?: unknown } | undefined;
-    res.json(await findInLibrary(library, body?.quote));
+    // the engine runs on the chosen passages in the compare pool, within its budget
+    res.json(await findInLibrary(library, body?.quote, (q, passage) => pool.compare(q, passage, {}, jobContext(req))));
   });
 
   router.get('/api/library', async (req, res) => {
@@ -155,12 +158,20 @@ export function libraryRouter({ store, cache }: RouteDeps, importer: LibraryImpo
  * quotation with its verdict and place, and the debate across cases when the quoted
  * stretches lie close enough to show together.
  */
-async function quotationsMap(library: LibraryStore, cache: ComparisonCache, source: LibrarySource) {
+async function quotationsMap(library: LibraryStore, pool: ComparePool, source: LibrarySource, context: JobContext) {
   const cases = await library.casesQuoting(source.id);
   const quotations: Array<{ slug: string; caseTitle: string; index: number; label: string; quote: string; comparison: Comparison; where?: string; span: Span | null }> = [];
+  /** cases whose comparison is over its budget: named, not drawn */
+  const tooLong: string[] = [];
   for (const c of cases) {
+    // each case as its own page compares it: in the pool, within the case's budgets (and cached for its page)
+    const result = await compareCase(pool, { source: { text: source.text, citation: {} }, quotations: c.quotations.map((q) => ({ text: q.text })) }, caseCompareOptions(), context);
+    if (!result.ok) {
+      tooLong.push(c.title);
+      continue;
+    }
     for (const [index, q] of c.quotations.entries()) {
-      const comparison = await cache.compare(q.text, source.text);
+      const comparison = result.comparisons[index]!;
       const where = comparison.span ? formatWhere(whereAt(source.where, comparison.span.start)) : undefined;
       quotations.push({
         slug: c.slug,
@@ -195,6 +206,7 @@ async function quotationsMap(library: LibraryStore, cache: ComparisonCache, sour
     cells,
     debate,
     debateLabels: quotations.map((q) => q.label),
+    tooLong,
   };
 }
 

@@ -6,7 +6,7 @@
  *
  * Deliberately not here: case editing and the /cases list (routes/cases), exports,
  * the exercise view, CSRF and rate limits (hardening middleware). Comparisons come
- * from compare() through a small cache; the view model from comparison-view.ts.
+ * from the compare pool's workers and cache (src/web/case-comparisons.ts); the view model from comparison-view.ts.
  */
 import { Router, type Request, type Response } from 'express';
 import MarkdownIt from 'markdown-it';
@@ -14,10 +14,12 @@ import type { CompareOptions } from '../../core/types.js';
 import type { Case, CaseStore, Citation } from '../../cases/types.js';
 import { checkComparePair } from '../../limits.js';
 import { closeBidiControls } from '../../bidi.js';
-import { UserError } from '../../errors.js';
-import type { ComparisonCache } from '../comparison-cache.js';
+import { BusyError, UserError } from '../../errors.js';
+import { JobCancelledError, type ComparePool } from '../compare-pool.js';
+import { compareCase, libraryComparisons, type CaseComparisons } from '../case-comparisons.js';
+import { jobContext } from '../request-signal.js';
 import { ROUTER_OPTIONS, type RouteDeps } from '../route-deps.js';
-import { caseVerdicts, DEFAULT_CONTEXT_SENTENCES } from '../case-verdicts.js';
+import { cardVerdicts, DEFAULT_CONTEXT_SENTENCES } from '../case-verdicts.js';
 import { renderFind } from '../find-page.js';
 import { formatChicago } from '../../export/citation.js';
 import { buildComparisonView, buildDebateView, type SourceMode } from '../comparison-view.js';
@@ -68,14 +70,14 @@ export interface ViewControls {
 
 const markdown = new MarkdownIt({ html: false, linkify: true });
 
-export function pagesRouter({ store, cache, pool }: RouteDeps): Router {
+export function pagesRouter({ store, pool }: RouteDeps): Router {
   const router = Router(ROUTER_OPTIONS);
 
   router.get('/', async (_req, res) => {
     res.render('index', {
       title: 'Quotations beside their sources',
       current: 'home',
-      library: await libraryEntries(store, cache),
+      library: await libraryEntries(store, pool),
       form: emptyForm(),
       error: undefined,
     });
@@ -90,16 +92,17 @@ export function pagesRouter({ store, cache, pool }: RouteDeps): Router {
     const form = readForm(req.body);
     const controls = readControls(req.body);
     // no source given: search the library for it (src/web/routes/library.ts)
-    if (form.source.trim() === '' && form.quote.trim() !== '' && !hasImportedSource(req)) return renderFind(res, store.library, form.quote);
+    if (form.source.trim() === '' && form.quote.trim() !== '' && !hasImportedSource(req)) return renderFind(res, store.library, form.quote, (quote, passage) => pool.compare(quote, passage, {}, jobContext(req)));
     let comparison;
     try {
       checkComparePair(form.quote, form.source);
       // pasted text runs in a worker within the time budget (src/web/compare-pool.ts)
-      comparison = await pool.compare(form.quote, form.source, compareOptions(controls));
+      comparison = await pool.compare(form.quote, form.source, compareOptions(controls), jobContext(req));
       // an imported source says on which page, in which chapter or under which heading the quotation stands
       comparison = withWhere(comparison, parseWhereMap(form.sourceWhere));
     } catch (error) {
-      if (!(error instanceof UserError)) throw error;
+      if (!(error instanceof UserError) || error instanceof JobCancelledError) throw error;
+      if (error instanceof BusyError) res.set('Retry-After', String(error.retryAfterSeconds));
       res.status(error.status).render('compare-form', { title: 'Compare a quotation', current: 'compare', form, error: error.message });
       return;
     }
@@ -132,16 +135,16 @@ export function pagesRouter({ store, cache, pool }: RouteDeps): Router {
       });
       return;
     }
-    await renderCase(res, found, cache, controls, requested);
+    const result = await compareCase(pool, found, compareOptions(controls), jobContext(req));
+    renderCase(res, found, result, controls, requested);
   });
 
   return router;
 }
 
-async function renderCase(res: Response, found: Case, cache: ComparisonCache, controls: ViewControls, requested: number | undefined): Promise<void> {
-  const options = compareOptions(controls);
+function renderCase(res: Response, found: Case, result: CaseComparisons, controls: ViewControls, requested: number | undefined): void {
   const source = found.source.text;
-  const comparisons = await Promise.all(found.quotations.map((quotation) => cache.compare(quotation.text, source, options)));
+  const comparisons = result.ok ? result.comparisons : [];
   const quotationIndex = requested ?? (found.quotations.length === 1 ? 0 : undefined);
   const base = {
     title: found.title,
@@ -156,6 +159,11 @@ async function renderCase(res: Response, found: Case, cache: ComparisonCache, co
     verdicts: comparisons.map((c) => presentVerdict(c)),
     exportFormats: EXPORT_FORMATS.map((format) => ({ format, label: EXPORT_FORMAT_LABELS[format] })),
   };
+  if (!result.ok) {
+    // over its budget: the case's texts as stored, and a sentence saying why there is no more
+    res.render('case', { ...base, overBudget: result.reason, debate: undefined, view: undefined });
+    return;
+  }
   if (quotationIndex === undefined) {
     const debate = buildDebateView(
       found.quotations.map((quotation, i) => ({ quote: quotation.text, comparison: comparisons[i]! })),
@@ -186,17 +194,23 @@ export interface LibraryEntry {
   whoQuotedWhom: string;
   /** the engine's verdict on each quotation, with who printed it */
   verdicts: Array<{ by: string; verdict: VerdictView }>;
+  /** instead of verdicts: why there are none (over budget, or not compared yet) */
+  unavailable?: string;
   tags: string[];
 }
 
-async function libraryEntries(store: CaseStore, cache: ComparisonCache): Promise<{ entries: LibraryEntry[]; more: boolean }> {
+async function libraryEntries(store: CaseStore, pool: ComparePool): Promise<{ entries: LibraryEntry[]; more: boolean }> {
   const summaries = await store.list();
   summaries.sort((a, b) => Number(b.slug === FOUNDING_CASE_SLUG) - Number(a.slug === FOUNDING_CASE_SLUG) || Number(b.builtIn) - Number(a.builtIn));
-  const entries: LibraryEntry[] = [];
+  const cases: Case[] = [];
   for (const summary of summaries.slice(0, HOME_LIBRARY_SIZE)) {
     const found = await store.get(summary.slug);
-    if (!found) continue;
-    const verdicts = await caseVerdicts(found, cache);
+    if (found) cases.push(found);
+  }
+  const cards = await cardVerdicts(pool, cases);
+  const entries: LibraryEntry[] = [];
+  for (const found of cases) {
+    const { verdicts, unavailable } = cards.get(found.slug) ?? { verdicts: [] };
     const quoters = [...new Set(found.quotations.map((q) => q.quotedBy?.author).filter((a): a is string => Boolean(a)))];
     const author = found.source.citation.author;
     entries.push({
@@ -204,6 +218,7 @@ async function libraryEntries(store: CaseStore, cache: ComparisonCache): Promise
       title: found.title,
       whoQuotedWhom: [quoters.length > 0 ? joinNames(quoters) : 'a quotation', author ? `quoting ${author}` : ''].filter(Boolean).join(' '),
       verdicts,
+      unavailable,
       tags: found.tags ?? [],
     });
   }
