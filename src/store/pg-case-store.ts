@@ -23,9 +23,10 @@
  * When the database cannot be reached, every method throws StoreUnavailableError (503).
  */
 import pg from 'pg';
-import { UserError } from '../errors.js';
+import { UserError, WriteAbortedError } from '../errors.js';
 import { isValidSlug, slugify, uniqueSlug } from '../cases/slug.js';
 import type {
+  WriteOptions,
   BuiltInCase,
   BuiltInSyncResult,
   Case,
@@ -169,16 +170,16 @@ export class PgCaseStore implements CaseStore {
     return rows[0] ? toCase(rows[0]) : undefined;
   }
 
-  async create(input: CaseInput, slug?: string): Promise<Case> {
+  async create(input: CaseInput, slug?: string, options?: WriteOptions): Promise<Case> {
     return this.transaction(async (client) => {
       const chosen = await chooseSlug(client, input, slug, 'refuse');
       const id = await insertCase(client, chosen, input, { builtIn: false, hash: null });
       await notify(client, chosen);
       return (await readCases(client, [id]))[0]!;
-    });
+    }, options);
   }
 
-  async createMany(items: ReadonlyArray<{ input: CaseInput; slug?: string }>): Promise<Case[]> {
+  async createMany(items: ReadonlyArray<{ input: CaseInput; slug?: string }>, options?: WriteOptions): Promise<Case[]> {
     if (items.length === 0) return [];
     return this.transaction(async (client) => {
       const ids: number[] = [];
@@ -187,22 +188,22 @@ export class PgCaseStore implements CaseStore {
       }
       await notify(client, '');
       return readCases(client, ids);
-    });
+    }, options);
   }
 
   /** A user's edit makes the case the user's own: the built-in import never overwrites it afterwards. */
-  async update(slug: string, input: CaseInput): Promise<Case | undefined> {
+  async update(slug: string, input: CaseInput, options?: WriteOptions): Promise<Case | undefined> {
     return this.transaction(async (client) => {
       const { rows } = await client.query<{ id: number }>('SELECT id FROM cases WHERE slug = $1 FOR UPDATE', [slug]);
       if (!rows[0]) return undefined;
       await writeCase(client, rows[0].id, input, { builtIn: false, hash: null });
       await notify(client, slug);
       return (await readCases(client, [rows[0].id]))[0];
-    });
+    }, options);
   }
 
   /** Deleting a built-in case also remembers that it was dismissed, so the next start does not bring it back. */
-  async delete(slug: string): Promise<boolean> {
+  async delete(slug: string, options?: WriteOptions): Promise<boolean> {
     return this.transaction(async (client) => {
       const { rows } = await client.query<{ built_in: boolean; source_id: number }>('DELETE FROM cases WHERE slug = $1 RETURNING built_in, source_id', [slug]);
       if (!rows[0]) return false;
@@ -212,7 +213,7 @@ export class PgCaseStore implements CaseStore {
       }
       await notify(client, slug);
       return true;
-    });
+    }, options);
   }
 
   async syncBuiltIn(items: ReadonlyArray<BuiltInCase>): Promise<BuiltInSyncResult[]> {
@@ -302,7 +303,7 @@ export class PgCaseStore implements CaseStore {
    * whole. A transaction that lost a race (serialization failure, deadlock, a slug
    * taken by another server meanwhile) is run again from the start, a few times.
    */
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       let client: pg.PoolClient;
       try {
@@ -317,6 +318,9 @@ export class PgCaseStore implements CaseStore {
       try {
         await client.query('BEGIN');
         const result = await work(client);
+        // the request's signal, last thing before COMMIT: a request answered 503 (or left by
+        // its client) meanwhile rolls back, so it never stores anything afterwards
+        if (options.signal?.aborted) throw new WriteAbortedError();
         await client.query('COMMIT');
         return result;
       } catch (error) {
