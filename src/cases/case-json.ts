@@ -9,7 +9,13 @@ export function toCaseJson(c: Case) {
   return {
     slug: c.slug,
     title: c.title,
-    source: { text: c.source.text, citation: c.source.citation },
+    source: {
+      text: c.source.text,
+      citation: c.source.citation,
+      // an imported source's provenance and offset map: only when it has them, so other cases' JSON is unchanged
+      ...(c.source.provenance ? { provenance: c.source.provenance } : {}),
+      ...(c.source.where && c.source.where.length > 0 ? { where: c.source.where } : {}),
+    },
     quotations: c.quotations.map((q) => ({ text: q.text, quotedBy: q.quotedBy ?? {}, note: q.note ?? '' })),
     notes: c.notes ?? '',
     tags: c.tags ?? [],

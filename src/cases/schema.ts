@@ -12,7 +12,8 @@ import { z } from 'zod';
 import { closeBidiControls } from '../bidi.js';
 import { UserError } from '../errors.js';
 import { MAX_QUOTE_BYTES, MAX_SOURCE_BYTES } from '../limits.js';
-import type { CaseInput, Citation, QuotedBy } from './types.js';
+import type { SourceProvenance, WhereEntry } from '../import/types.js';
+import type { CaseInput, CaseSource, Citation, QuotedBy } from './types.js';
 import { isValidSlug, MAX_SLUG_LENGTH } from './slug.js';
 
 export const MAX_TITLE_LENGTH = 200;
@@ -168,6 +169,75 @@ export const quotationSchema = z
   )
   .transform((q) => dropUndefined({ text: q.text, quotedBy: q.quotedBy && Object.keys(q.quotedBy).length > 0 ? q.quotedBy : undefined, note: q.note }));
 
+/** entries of a source's where map (a 1,000-page PDF has 1,000) */
+export const MAX_WHERE_ENTRIES = 100_000;
+export const MAX_PROVENANCE_NOTES = 10_000;
+
+/** A plain text field of the provenance: kept as given, bounded, no control characters. */
+function provenanceText(what: string, maxLength = MAX_LABEL_LENGTH) {
+  return z.string({ error: `${what} must be text.` }).check((ctx) => {
+    if (ctx.value.length > maxLength) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: `${what} is ${ctx.value.length} characters long; the limit is ${maxLength}.` });
+    }
+  });
+}
+
+const count = (what: string) => z.number({ error: `${what} must be a number.` }).int({ error: `${what} must be a whole number.` }).min(0, { error: `${what} cannot be negative.` });
+
+/** The provenance POST /api/sources answers with (src/import/types.ts SourceProvenance); unknown keys are dropped. */
+export const provenanceSchema = z
+  .object(
+    {
+      url: optionalUrl('The provenance URL'),
+      file: optionalLabel('The provenance file name'),
+      mediaType: label('The media type', 200).optional(),
+      extractedBy: label('The extracting library', 200).optional(),
+      retrievedAt: z.iso.datetime({ offset: true, error: 'The retrieval time must be an ISO 8601 date and time.' }).optional(),
+      bytes: count('The size in bytes').optional(),
+      sha256: z.string({ error: 'The SHA-256 must be text.' }).regex(/^[0-9a-f]{64}$/, { error: 'The SHA-256 must be 64 lower-case hexadecimal digits.' }).optional(),
+      encoding: label('The encoding', 100).optional(),
+      title: optionalLabel('The document title'),
+      author: optionalLabel('The document author'),
+      gutenberg: z
+        .object(
+          { header: provenanceText('The Gutenberg header', MAX_NOTES_BYTES), footer: provenanceText('The Gutenberg footer', MAX_NOTES_BYTES) },
+          { error: '"gutenberg" must be an object: {"header": "...", "footer": "..."}.' },
+        )
+        .optional(),
+      notes: z
+        .array(provenanceText('A note', MAX_NOTES_BYTES), { error: '"notes" must be a list of texts.' })
+        .max(MAX_PROVENANCE_NOTES, { error: `The provenance holds at most ${MAX_PROVENANCE_NOTES} notes.` })
+        .optional(),
+      pages: count('The page count').optional(),
+      chapters: count('The chapter count').optional(),
+    },
+    { error: '"provenance" must be an object such as {"file": "...", "mediaType": "...", "sha256": "..."}.' },
+  )
+  .check((ctx) => {
+    if (!ctx.value.url && !ctx.value.file) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: 'The provenance must name the "url" or the "file" the source was imported from.' });
+    }
+  })
+  .transform((provenance): Partial<SourceProvenance> => dropUndefined(provenance));
+
+export const whereEntrySchema = z
+  .object(
+    {
+      start: count('"start"'),
+      page: z.union([z.number().int().min(0), provenanceText('The page label', 100)], { error: 'The page must be a number or a label such as "xiv".' }).optional(),
+      chapter: provenanceText('The chapter').optional(),
+      heading: provenanceText('The heading').optional(),
+    },
+    { error: 'Each entry of "where" must be an object such as {"start": 0, "page": 1}.' },
+  )
+  .transform((entry): WhereEntry => dropUndefined(entry));
+
+/** The source's map from offsets to pages, chapters or headings; sorted by start. */
+export const whereMapSchema = z
+  .array(whereEntrySchema, { error: '"where" must be a list such as [{"start": 0, "page": 1}].' })
+  .max(MAX_WHERE_ENTRIES, { error: `"where" holds at most ${MAX_WHERE_ENTRIES} entries.` })
+  .transform((entries) => [...entries].sort((a, b) => a.start - b.start));
+
 const tagsSchema = z
   .array(label('A tag', MAX_TAG_LENGTH), { error: '"tags" must be a list of words.' })
   .nullish()
@@ -197,13 +267,28 @@ const caseFields = {
   title: label('The title', MAX_TITLE_LENGTH).check((ctx) => {
     if (ctx.value === '') ctx.issues.push({ code: 'custom', input: ctx.value, message: 'The title is empty.' });
   }),
-  source: z.object(
-    {
-      text: exactText('The source', MAX_SOURCE_BYTES),
-      citation: citationSchema.nullish(),
-    },
-    { error: '"source" must be an object: {"text": "...", "citation": {...}}.' },
-  ),
+  source: z
+    .object(
+      {
+        text: exactText('The source', MAX_SOURCE_BYTES),
+        citation: citationSchema.nullish(),
+        provenance: provenanceSchema.nullish(),
+        where: whereMapSchema.nullish(),
+      },
+      { error: '"source" must be an object: {"text": "...", "citation": {...}}.' },
+    )
+    .check((ctx) => {
+      // offsets count UTF-16 code units of the text as given, like every Span
+      const beyond = ctx.value.where?.findIndex((entry) => entry.start > ctx.value.text.length) ?? -1;
+      if (beyond >= 0) {
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value.where,
+          path: ['where', beyond, 'start'],
+          message: `"start" is ${ctx.value.where?.[beyond]?.start}, beyond the source's ${ctx.value.text.length} characters.`,
+        });
+      }
+    }),
   quotations: z
     .array(quotationSchema, { error: '"quotations" must be a list: [{"text": "...", "quotedBy": {...}}].' })
     .min(1, { error: 'A case needs at least one quotation.' })
@@ -217,13 +302,20 @@ const caseFields = {
 function toCaseInput(fields: z.output<z.ZodObject<typeof caseFields>>): CaseInput {
   return {
     title: fields.title,
-    source: { text: fields.source.text, citation: fields.source.citation ?? {} },
+    source: toCaseSource(fields.source),
     quotations: fields.quotations,
     notes: fields.notes,
     tags: fields.tags,
     questions: fields.questions,
     teacherNotes: fields.teacherNotes,
   };
+}
+
+function toCaseSource(source: z.output<typeof caseFields.source>): CaseSource {
+  const out: CaseSource = { text: source.text, citation: source.citation ?? {} };
+  if (source.provenance) out.provenance = source.provenance;
+  if (source.where && source.where.length > 0) out.where = source.where;
+  return out;
 }
 
 /** The contract's case JSON: `{title, source: {text, citation}, quotations: [...], notes, tags}` (+ questions, teacherNotes). */

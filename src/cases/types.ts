@@ -5,6 +5,7 @@
  * All fields a user typed are plain text, except `notes` and `teacherNotes`, which are
  * Markdown rendered without raw HTML.
  */
+import type { SourceProvenance, WhereEntry } from '../import/types.js';
 import type { LibraryStore } from '../library/types.js';
 
 export interface Citation {
@@ -40,9 +41,22 @@ export interface Quotation {
   note?: string;
 }
 
+/**
+ * A case's source. `provenance` and `where` come with an imported source (the shape
+ * POST /api/sources answers, src/import/types.ts); they are kept with the source's
+ * text in the library, so every case quoting the same text shares them.
+ */
+export interface CaseSource {
+  text: string;
+  citation: Citation;
+  provenance?: Partial<SourceProvenance>;
+  /** offsets of the text → page, chapter or heading, sorted by start */
+  where?: WhereEntry[];
+}
+
 export interface CaseInput {
   title: string;
-  source: { text: string; citation: Citation };
+  source: CaseSource;
   quotations: Quotation[];
   /** Markdown */
   notes?: string;

@@ -6,17 +6,20 @@
 import type { Comparison } from '../core/types.js';
 import type { Case } from '../cases/types.js';
 import type { CaseExportInput, ExportInput } from './types.js';
+import { citationAt, withWhere } from '../import/where.js';
 
 /** The input for quotation `quotationIndex` (0-based) of `c`, compared as `comparison`. */
 export function exportInputForQuotation(c: Case, quotationIndex: number, comparison: Comparison): ExportInput {
   const quotation = c.quotations[quotationIndex];
   if (!quotation) throw new RangeError(`The case has no quotation ${quotationIndex}.`);
+  // an imported source's map: the comparison says where it stands, the citation prints it ("p. 74")
+  const located = withWhere(comparison, c.source.where);
   return {
-    comparison,
+    comparison: located,
     quote: quotation.text,
     source: c.source.text,
     title: c.quotations.length > 1 ? `${c.title} (quotation ${quotationIndex + 1} of ${c.quotations.length})` : c.title,
-    citation: c.source.citation,
+    citation: citationAt(c.source.citation, located.where) ?? c.source.citation,
     quotedBy: quotation.quotedBy,
     note: quotation.note,
     case: c,

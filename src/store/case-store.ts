@@ -21,6 +21,7 @@ import type {
   Case,
   CaseFilter,
   CaseInput,
+  CaseSource,
   CaseStore,
   CaseSummary,
   Citation,
@@ -30,6 +31,7 @@ import type {
 import { migrate, searchKeys } from './migrations.js';
 import { foldForSearch, searchTerms } from './search-key.js';
 import { dropIfOrphanSync, ensureSourceSync, SqliteLibraryStore } from '../library/sqlite-library.js';
+import type { Provenance, WhereEntry } from '../library/types.js';
 
 interface CaseRow {
   id: number;
@@ -37,6 +39,9 @@ interface CaseRow {
   title: string;
   /** joined from library_sources: the case's source text lives there once */
   source_text: string;
+  /** the library source's provenance and where map, JSON ('{}' and '[]' when none) */
+  source_provenance: string;
+  source_where: string;
   source_id: number;
   citation: string;
   notes: string;
@@ -135,7 +140,7 @@ export class SqliteCaseStore implements CaseStore {
     this.library = new SqliteLibraryStore(db);
     this.statements = {
       caseBySlug: db.prepare<[string], CaseRow>(
-        'SELECT c.*, s.text AS source_text FROM cases c JOIN library_sources s ON s.id = c.source_id WHERE c.slug = ?',
+        'SELECT c.*, s.text AS source_text, s.provenance AS source_provenance, s.where_map AS source_where FROM cases c JOIN library_sources s ON s.id = c.source_id WHERE c.slug = ?',
       ),
       slugTaken: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM cases WHERE slug = ?'),
       quotationsOf: db.prepare<[number], { text: string; quoted_by: string; note: string }>(
@@ -368,7 +373,17 @@ export class SqliteCaseStore implements CaseStore {
     return {
       title: input.title,
       // the text is kept once in the library, shared with every case that quotes it
-      source_id: ensureSourceSync(this.db, { text: input.source.text, title: input.source.citation?.work || input.title, citation: input.source.citation ?? {} }, 'case').id,
+      source_id: ensureSourceSync(
+        this.db,
+        {
+          text: input.source.text,
+          title: input.source.citation?.work || input.title,
+          citation: input.source.citation ?? {},
+          ...(input.source.provenance ? { provenance: input.source.provenance as Provenance } : {}),
+          ...(input.source.where ? { where: input.source.where } : {}),
+        },
+        'case',
+      ).id,
       citation: JSON.stringify(input.source.citation ?? {}),
       notes: input.notes ?? '',
       questions: JSON.stringify(input.questions ?? []),
@@ -401,7 +416,7 @@ export class SqliteCaseStore implements CaseStore {
     return {
       slug: row.slug,
       title: row.title,
-      source: { text: row.source_text, citation: JSON.parse(row.citation) as Citation },
+      source: caseSource(row),
       quotations,
       notes: row.notes,
       tags: this.statements.tagsOf.all(row.id).map((t) => t.tag),
@@ -412,6 +427,16 @@ export class SqliteCaseStore implements CaseStore {
       updatedAt: row.updated_at,
     };
   }
+}
+
+/** The case's source: its text and citation, with the library source's provenance and map when it has them. */
+function caseSource(row: CaseRow): CaseSource {
+  const source: CaseSource = { text: row.source_text, citation: JSON.parse(row.citation) as Citation };
+  const provenance = JSON.parse(row.source_provenance) as Provenance;
+  if (Object.keys(provenance).length > 0) source.provenance = provenance;
+  const where = JSON.parse(row.source_where) as WhereEntry[];
+  if (where.length > 0) source.where = where;
+  return source;
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -144,7 +144,8 @@ export function pagesRouter({ store, pool }: RouteDeps): Router {
 
 function renderCase(res: Response, found: Case, result: CaseComparisons, controls: ViewControls, requested: number | undefined): void {
   const source = found.source.text;
-  const comparisons = result.ok ? result.comparisons : [];
+  // an imported source's map says where each quotation stands ("p. 74"), as on the compare page
+  const comparisons = (result.ok ? result.comparisons : []).map((comparison) => withWhere(comparison, found.source.where));
   const quotationIndex = requested ?? (found.quotations.length === 1 ? 0 : undefined);
   const base = {
     title: found.title,
@@ -153,6 +154,7 @@ function renderCase(res: Response, found: Case, result: CaseComparisons, control
     controls,
     quotationIndex,
     citation: formatCitation(found.source.citation),
+    provenance: describeProvenance(found.source.provenance),
     notesHtml: found.notes ? markdown.render(found.notes) : '',
     teacherNotesHtml: found.teacherNotes ? markdown.render(found.teacherNotes) : '',
     quotationLabels: found.quotations.map((q, i) => quotationLabel(q.quotedBy, i)),
@@ -181,6 +183,7 @@ function renderCase(res: Response, found: Case, result: CaseComparisons, control
     view,
     quotation,
     quoteByline: quotedByLine(quotation.quotedBy) || undefined,
+    sourceByline: formatCitation(citationAt(found.source.citation, comparisons[quotationIndex]!.where) ?? {}) || undefined,
   });
 }
 

@@ -1,0 +1,146 @@
+/**
+ * A case's imported source: its provenance and where map accepted by the case schema,
+ * kept with the library source, given back by the API, the case download and the JSON
+ * export, and shown by the case page and the exports ("p. 74" in the citation, the
+ * provenance line under it). Real store on ':memory:', the app over HTTP (supertest).
+ */
+import request from 'supertest';
+import type { Express } from 'express';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../src/web/app.js';
+import { parseCaseInput } from '../src/cases/schema.js';
+import type { SqliteCaseStore } from '../src/store/case-store.js';
+import { memoryStore } from './helpers/temp-store.js';
+
+const pageOne = 'It was the best of times, it was the worst of times, it was the age of wisdom.';
+const pageTwo = 'It was the epoch of belief, it was the epoch of incredulity, it was the season of Light.';
+const sourceText = `${pageOne}\n\n${pageTwo}`;
+const where = [
+  { start: 0, page: 73 },
+  { start: pageOne.length + 2, page: 74 },
+];
+const provenance = {
+  file: 'two-cities.pdf',
+  mediaType: 'application/pdf',
+  extractedBy: 'pdfjs-dist 5.6.205',
+  retrievedAt: '2026-11-29T22:00:00.000Z',
+  bytes: 123456,
+  sha256: 'ab'.repeat(32),
+  pages: 2,
+};
+
+function caseBody(source: Record<string, unknown> = {}) {
+  return {
+    title: 'Two cities',
+    source: { text: sourceText, citation: { author: 'Charles Dickens', work: 'A Tale of Two Cities' }, provenance, where, ...source },
+    quotations: [{ text: 'It was the epoch of belief, it was the season of Light.' }],
+  };
+}
+
+describe('the case schema', () => {
+  it('accepts an imported source’s provenance and where map, sorted by start', () => {
+    const parsed = parseCaseInput(caseBody({ where: [...where].reverse() }));
+    expect(parsed.source.provenance).toEqual(provenance);
+    expect(parsed.source.where).toEqual(where);
+  });
+
+  it('leaves both out of a pasted source', () => {
+    const parsed = parseCaseInput(caseBody({ provenance: undefined, where: null }));
+    expect(parsed.source).not.toHaveProperty('provenance');
+    expect(parsed.source).not.toHaveProperty('where');
+  });
+
+  it.each([
+    [{ provenance: { ...provenance, sha256: 'xyz' } }, 'source.provenance.sha256: The SHA-256 must be 64 lower-case hexadecimal digits.'],
+    [{ provenance: { mediaType: 'text/html' } }, 'source.provenance: The provenance must name the "url" or the "file" the source was imported from.'],
+    [{ provenance: { ...provenance, file: undefined, url: 'javascript:alert(1)' } }, 'source.provenance.url: The provenance URL must be a web address starting with http:// or https://.'],
+    [{ provenance: { ...provenance, bytes: -1 } }, 'source.provenance.bytes: The size in bytes cannot be negative.'],
+    [{ provenance: 'a file' }, 'source.provenance: "provenance" must be an object such as {"file": "...", "mediaType": "...", "sha256": "..."}.'],
+    [{ where: [{ start: 'zero', page: 1 }] }, 'source.where[0].start: "start" must be a number.'],
+    [{ where: { start: 0 } }, 'source.where: "where" must be a list such as [{"start": 0, "page": 1}].'],
+    [{ where: [{ start: sourceText.length + 1, page: 75 }] }, `source.where[0].start: "start" is ${sourceText.length + 1}, beyond the source's ${sourceText.length} characters.`],
+  ])('refuses %j in one sentence', (source, message) => {
+    expect(() => parseCaseInput(caseBody(source))).toThrow(message);
+  });
+});
+
+describe('a case with an imported source, over HTTP', () => {
+  let store: SqliteCaseStore;
+  let app: Express;
+  beforeEach(async () => {
+    store = await memoryStore();
+    app = createApp({ store, csrf: false });
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  async function create(body: unknown = caseBody()) {
+    const res = await request(app).post('/api/cases').set('Content-Type', 'application/json').send(JSON.stringify(body));
+    expect(res.status).toBe(201);
+    return res.body as { slug: string };
+  }
+
+  it('carries provenance and where through POST, GET, the case download and the JSON export', async () => {
+    const created = await create();
+    expect(created).toMatchObject({ source: { provenance, where } });
+    const got = await request(app).get(`/api/cases/${created.slug}`);
+    expect(got.body.source).toEqual({ text: sourceText, citation: { author: 'Charles Dickens', work: 'A Tale of Two Cities' }, provenance, where });
+    const download = await request(app).get(`/cases/${created.slug}/case.json`);
+    expect(JSON.parse(download.text).source).toMatchObject({ provenance, where });
+    const all = await request(app).get('/api/cases/export');
+    expect(JSON.stringify(all.body)).toContain(provenance.sha256);
+    const exported = await request(app).get(`/cases/${created.slug}/export?format=json`);
+    expect(exported.status).toBe(200);
+    const json = JSON.parse(exported.text);
+    expect(JSON.stringify(json)).toContain(provenance.sha256);
+    expect(JSON.stringify(json)).toContain('"where":{"page":74}');
+  });
+
+  it('keeps them with the library source the case points at', async () => {
+    const created = await create();
+    const [summary] = await store.library.list();
+    const source = await store.library.get(summary!.id);
+    expect(source?.provenance).toEqual(provenance);
+    expect(source?.where).toEqual(where);
+    // an edit that sends the source without them leaves what the text already has
+    const body = caseBody({ provenance: undefined, where: undefined });
+    const edited = await request(app).put(`/api/cases/${created.slug}`).set('Content-Type', 'application/json').send(JSON.stringify(body));
+    expect(edited.status).toBe(200);
+    expect(edited.body.source).toMatchObject({ provenance, where });
+  });
+
+  it('gives a pasted case’s JSON no provenance or where key', async () => {
+    const created = await create(caseBody({ provenance: undefined, where: undefined }));
+    const got = await request(app).get(`/api/cases/${created.slug}`);
+    expect(Object.keys(got.body.source)).toEqual(['text', 'citation']);
+  });
+
+  it('shows the page in the citation and the provenance line on the case page', async () => {
+    const created = await create();
+    const page = await request(app).get(`/cases/${created.slug}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/A Tale of Two Cities[^<]*74/);
+    expect(page.text).toContain('Imported from the file “two-cities.pdf” (application/pdf, 121 KB, SHA-256 abab');
+    expect(page.text).toContain('read by pdfjs-dist 5.6.205 on 2026-11-29');
+  });
+
+  it('prints the page in the Markdown and HTML exports’ citation', async () => {
+    const created = await create();
+    for (const format of ['md', 'html']) {
+      const exported = await request(app).get(`/cases/${created.slug}/export?format=${format}`);
+      expect(exported.status).toBe(200);
+      expect(exported.text).toMatch(/A Tale of Two Cities[^\n]*74/);
+    }
+  });
+
+  it('refuses a bad where map with 400 and stores nothing', async () => {
+    const res = await request(app)
+      .post('/api/cases')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify(caseBody({ where: [{ start: -3, page: 1 }] })));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('source.where[0].start: "start" cannot be negative.');
+    expect(await store.list()).toEqual([]);
+  });
+});
