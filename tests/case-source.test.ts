@@ -6,11 +6,14 @@
  */
 import request from 'supertest';
 import type { Express } from 'express';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/web/app.js';
 import { parseCaseInput } from '../src/cases/schema.js';
 import type { SqliteCaseStore } from '../src/store/case-store.js';
 import { memoryStore } from './helpers/temp-store.js';
+import { ImportPool } from '../src/import/import-pool.js';
+import { createSourceImporter } from '../src/import/importer.js';
+import { epubFile } from './helpers/source-fixtures.js';
 
 const pageOne = 'It was the best of times, it was the worst of times, it was the age of wisdom.';
 const pageTwo = 'It was the epoch of belief, it was the epoch of incredulity, it was the season of Light.';
@@ -141,6 +144,101 @@ describe('a case with an imported source, over HTTP', () => {
       .send(JSON.stringify(caseBody({ where: [{ start: -3, page: 1 }] })));
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('source.where[0].start: "start" cannot be negative.');
+    expect(await store.list()).toEqual([]);
+  });
+});
+
+describe('the case forms’ "Import the source"', () => {
+  let store: SqliteCaseStore;
+  let app: Express;
+  const pool = new ImportPool(20_000);
+  const first = 'Whenever I find myself growing grim about the mouth, I account it high time to get to sea.';
+  const second = 'There now is your insular city of the Manhattoes, belted round by wharves as Indian isles by coral reefs.';
+  const epub = Buffer.from(epubFile('Moby-Dick', [{ title: 'Loomings', text: first }, { title: 'The Carpet-Bag', text: second }]));
+
+  beforeEach(async () => {
+    store = await memoryStore();
+    app = createApp({ store, csrf: false, sourceImporter: createSourceImporter({ pool, fetch: {} }) });
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+  afterAll(async () => {
+    await pool.close();
+  });
+
+  /** A hidden field's value as the browser would send it back. */
+  function hidden(html: string, name: string): string {
+    const match = new RegExp(`<input type="hidden" name="${name}" value="([^"]*)">`).exec(html);
+    if (!match) throw new Error(`no hidden field ${name}`);
+    return match[1]!.replace(/&#34;/g, '"').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  }
+
+  it('fills the new-case form from an EPUB, and the saved case keeps its provenance and cites the chapter', async () => {
+    const imported = await request(app)
+      .post('/cases/import-source')
+      .field('title', 'Ishmael')
+      .field('quote', 'There now is your insular city of the Manhattoes.')
+      .attach('sourceFile', epub, 'moby-dick.epub');
+    expect(imported.status).toBe(200);
+    expect(imported.text).toContain('Imported “moby-dick.epub”: 2 chapters');
+    expect(imported.text).toContain('value="Ishmael"');
+    const provenance = JSON.parse(hidden(imported.text, 'sourceProvenance'));
+    expect(provenance).toMatchObject({ file: 'moby-dick.epub', mediaType: 'application/epub+zip' });
+    const sourceText = /<textarea[^>]*name="source"[^>]*>([\s\S]*?)<\/textarea>/.exec(imported.text)![1]!.replace(/^\n/, '');
+    expect(sourceText).toContain('insular city');
+
+    const saved = await request(app)
+      .post('/cases')
+      .type('form')
+      .send({
+        title: 'Ishmael',
+        quote: 'There now is your insular city of the Manhattoes.',
+        source: sourceText,
+        work: 'Moby-Dick',
+        sourceProvenance: hidden(imported.text, 'sourceProvenance'),
+        sourceWhere: hidden(imported.text, 'sourceWhere'),
+      });
+    expect(saved.status).toBe(303);
+    const kase = (await request(app).get('/api/cases/ishmael')).body;
+    expect(kase.source.provenance).toMatchObject({ file: 'moby-dick.epub', sha256: provenance.sha256 });
+    expect(kase.source.where.map((entry: { chapter: string }) => entry.chapter)).toEqual(['Loomings', 'The Carpet-Bag']);
+    const page = await request(app).get('/cases/ishmael');
+    expect(page.text).toContain('ch. “The Carpet-Bag”');
+    expect(page.text).toContain('Imported from the file “moby-dick.epub”');
+  });
+
+  it('replaces the source on the edit form, keeping every quotation as typed, and saves nothing until asked', async () => {
+    await request(app)
+      .post('/api/cases')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ title: 'Ishmael', source: { text: `${first} ${second}` }, quotations: [{ text: 'Call me.' }, { text: 'insular city' }] }));
+    const imported = await request(app)
+      .post('/cases/ishmael/import-source')
+      .field('title', 'Ishmael')
+      .field('source', 'old text')
+      .field('quotationCount', '2')
+      .field('quote-0', 'Call me.')
+      .field('quote-1', 'insular city')
+      .attach('sourceFile', epub, 'moby-dick.epub');
+    expect(imported.status).toBe(200);
+    expect(imported.text).toContain('then save the changes');
+    expect(imported.text).toContain('>\ninsular city</textarea>');
+    expect(hidden(imported.text, 'sourceWhere')).toContain('Loomings');
+    expect((await store.get('ishmael'))?.source.provenance).toBeUndefined();
+  });
+
+  it('says what is wrong with no file and no address, or an unreadable file, and keeps the form', async () => {
+    const none = await request(app).post('/cases/import-source').field('title', 'Kept title').field('sourceUrl', '');
+    expect(none.status).toBe(400);
+    expect(none.text).toContain('Choose a file, or give an address, to import the source from.');
+    expect(none.text).toContain('value="Kept title"');
+    const unknown = await request(app).post('/cases/import-source').field('title', 'Kept title').attach('sourceFile', Buffer.from([0, 1, 2, 3, 255, 254]), 'blob.bin');
+    expect(unknown.status).toBeGreaterThanOrEqual(400);
+    expect(unknown.status).toBeLessThan(500);
+    expect(unknown.text).toContain('value="Kept title"');
+    const refused = await request(app).post('/cases/import-source').field('title', 'Kept title').field('sourceUrl', 'http://127.0.0.1:9/x');
+    expect(refused.status).toBe(400);
     expect(await store.list()).toEqual([]);
   });
 });

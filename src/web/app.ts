@@ -119,7 +119,7 @@ export function createApp(options: AppOptions): Express {
   app.use(sourcesRouter(sourceImporter));
   // routes: cases API and case management (before the pages, so /cases/new wins over /cases/:slug)
   app.use(casesApiRouter(deps));
-  app.use(caseAdminRouter(deps));
+  app.use(caseAdminRouter(deps, sourceImporter));
   // routes: exports
   app.use(exportsRouter(deps));
   // routes: exercise and teacher sheets

@@ -26,6 +26,10 @@ import { ROUTER_OPTIONS, type RouteDeps } from '../route-deps.js';
 import { requestSignal } from '../request-signal.js';
 import { cardVerdicts } from '../case-verdicts.js';
 import { saveGuarded } from '../case-guard.js';
+import { parseProvenance, parseWhereMap } from '../../import/describe.js';
+import type { ImportedSource } from '../../import/types.js';
+import type { SourceImporter } from '../../import/importer.js';
+import { importFormSource, importNotice, uploadCaseFormSource } from './sources.js';
 
 /** The case-level fields of the forms, as typed (strings), so a refused form comes back as it was. */
 export interface CaseFormValues {
@@ -49,6 +53,9 @@ export interface CaseFormValues {
   /** one a line */
   questions: string;
   teacherNotes: string;
+  /** hidden: an imported source's provenance and where map, as JSON ('' for a pasted source) */
+  sourceProvenance: string;
+  sourceWhere: string;
 }
 
 /** One quotation's fields. In the new-case form they have these names; in the edit form, `name-N`. */
@@ -66,7 +73,7 @@ export interface QuotationFormValues {
 
 const CASE_FIELDS: ReadonlyArray<keyof CaseFormValues> = [
   'title', 'slug', 'source', 'author', 'work', 'container', 'year', 'edition', 'publisher', 'place',
-  'page', 'url', 'language', 'citationNote', 'notes', 'tags', 'questions', 'teacherNotes',
+  'page', 'url', 'language', 'citationNote', 'notes', 'tags', 'questions', 'teacherNotes', 'sourceProvenance', 'sourceWhere',
 ];
 const QUOTATION_FIELDS: ReadonlyArray<Exclude<keyof QuotationFormValues, 'remove'>> = [
   'quote', 'quotedBy', 'quotedByWork', 'quotedByDate', 'quotedByUrl', 'quotedByPage', 'quoteNote',
@@ -141,6 +148,8 @@ function caseToValues(c: Case): { values: CaseFormValues; quotations: QuotationF
     tags: (c.tags ?? []).join(', '),
     questions: (c.questions ?? []).join('\n'),
     teacherNotes: c.teacherNotes ?? '',
+    sourceProvenance: c.source.provenance ? JSON.stringify(c.source.provenance) : '',
+    sourceWhere: c.source.where ? JSON.stringify(c.source.where) : '',
   };
   const quotations = c.quotations.map(
     (q): QuotationFormValues => ({
@@ -168,6 +177,9 @@ function valuesToCaseJson(values: CaseFormValues, quotations: QuotationFormValue
         edition: values.edition, publisher: values.publisher, place: values.place, page: values.page,
         url: values.url, language: values.language, note: values.citationNote,
       },
+      provenance: parseProvenance(values.sourceProvenance),
+      // a text edited after its import may have lost its end: the map keeps the places still in it
+      where: parseWhereMap(values.sourceWhere)?.filter((entry) => entry.start <= values.source.length),
     },
     quotations: quotations.map(quotationToJson),
     notes: values.notes,
@@ -259,8 +271,22 @@ async function requireCase(store: CaseStore, slug: string): Promise<Case> {
   return found;
 }
 
-function renderNew(res: Response, values: CaseFormValues, quotation: QuotationFormValues, error?: FormError): void {
-  res.render('cases/form', { title: 'New case', mode: 'new', values, quotations: [quotation], error, current: 'cases' });
+function renderNew(res: Response, values: CaseFormValues, quotation: QuotationFormValues, error?: FormError, notice?: string, sourceUrl?: string): void {
+  res.render('cases/form', { title: 'New case', mode: 'new', values, quotations: [quotation], error, notice, sourceUrl, current: 'cases' });
+}
+
+/** An imported source into the form: its text, provenance and map, and the citation fields the user left empty. */
+function withImportedSource(values: CaseFormValues, source: ImportedSource): CaseFormValues {
+  const p = source.provenance;
+  return {
+    ...values,
+    source: source.text,
+    sourceProvenance: JSON.stringify(p),
+    sourceWhere: JSON.stringify(source.where),
+    work: values.work || p.title || '',
+    author: values.author || p.author || '',
+    url: values.url || p.url || '',
+  };
 }
 
 interface EditView {
@@ -268,6 +294,8 @@ interface EditView {
   values: CaseFormValues;
   quotations: QuotationFormValues[];
   error?: FormError;
+  notice?: string;
+  sourceUrl?: string;
   addValues?: QuotationFormValues;
   addError?: FormError;
 }
@@ -343,7 +371,7 @@ function parseJsonText(text: string): unknown {
   }
 }
 
-export function caseAdminRouter({ store, pool }: RouteDeps): Router {
+export function caseAdminRouter({ store, pool }: RouteDeps, importer: SourceImporter): Router {
   const router = Router(ROUTER_OPTIONS);
 
   router.get('/cases', async (req, res) => {
@@ -390,6 +418,20 @@ export function caseAdminRouter({ store, pool }: RouteDeps): Router {
     }
   });
 
+  // "Import the source" on the new-case form (multipart, the compare form's import step): the form comes back filled in
+  router.post('/cases/import-source', uploadCaseFormSource, async (req, res) => {
+    const values = readCaseValues(req.body);
+    const quotation = readQuotationValues(req.body);
+    try {
+      const source = await importFormSource(importer, req);
+      renderNew(res, withImportedSource(values, source), quotation, undefined, importNotice(source, 'save the case'));
+    } catch (err) {
+      const userError = asUserError(err);
+      res.status(userError.status);
+      renderNew(res, values, quotation, { message: userError.message, field: 'sourceFile' }, undefined, field(req.body, 'sourceUrl'));
+    }
+  });
+
   router.get('/cases/import', (_req, res) => {
     res.render('cases/import', { title: 'Import cases', current: 'cases', json: '' });
   });
@@ -413,11 +455,31 @@ export function caseAdminRouter({ store, pool }: RouteDeps): Router {
     renderEdit(res, { slug: found.slug, ...caseToValues(found) });
   });
 
-  router.post('/cases/:slug/edit', async (req, res) => {
-    const found = await requireCase(store, req.params.slug);
-    const values = { ...readCaseValues(req.body), slug: found.slug };
+  /** The edit form's fields as sent: the case's, and every quotation's (`name-N`). */
+  function readEditForm(req: Request, slug: string) {
+    const values = { ...readCaseValues(req.body), slug };
     const count = Math.min(Math.max(Number.parseInt(field(req.body, 'quotationCount'), 10) || 0, 0), MAX_QUOTATIONS);
     const quotations = Array.from({ length: count }, (_, i) => readQuotationValues(req.body, `-${i}`));
+    return { values, quotations };
+  }
+
+  // "Import the source" on the edit form: the form comes back with the new source, nothing saved yet
+  router.post('/cases/:slug/import-source', uploadCaseFormSource, async (req, res) => {
+    const found = await requireCase(store, req.params.slug as string);
+    const { values, quotations } = readEditForm(req, found.slug);
+    try {
+      const source = await importFormSource(importer, req);
+      renderEdit(res, { slug: found.slug, values: withImportedSource(values, source), quotations, notice: importNotice(source, 'save the changes') });
+    } catch (err) {
+      const userError = asUserError(err);
+      res.status(userError.status);
+      renderEdit(res, { slug: found.slug, values, quotations, error: { message: userError.message, field: 'sourceFile' }, sourceUrl: field(req.body, 'sourceUrl') });
+    }
+  });
+
+  router.post('/cases/:slug/edit', async (req, res) => {
+    const found = await requireCase(store, req.params.slug);
+    const { values, quotations } = readEditForm(req, found.slug);
     // The schema's paths count only the kept quotations; the form's fields count them all.
     const keptIndexes = quotations.flatMap((q, i) => (q.remove ? [] : [i]));
     try {

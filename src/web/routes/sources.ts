@@ -47,12 +47,15 @@ export const uploadSourceFile: RequestHandler = (req, res, next) => parseUpload(
 /** The compare form's uploads: the source's file and the quoting page's file, one each at most. */
 const uploadFormFiles: RequestHandler = (req, res, next) => parseUpload(req, res, next, ['sourceFile', 'quotingFile']);
 
-function parseUpload(req: Request, res: Parameters<RequestHandler>[1], next: (err?: unknown) => void, field: string | string[]): void {
+/** The case forms' upload: the source's file, among all of a case's fields (20 quotations of 8 fields each in the edit form). */
+export const uploadCaseFormSource: RequestHandler = (req, res, next) => parseUpload(req, res, next, ['sourceFile'], 250);
+
+function parseUpload(req: Request, res: Parameters<RequestHandler>[1], next: (err?: unknown) => void, field: string | string[], maxFields = 40): void {
   if (!req.is('multipart/form-data')) {
     next();
     return;
   }
-  const limits = { fileSize: MAX_IMPORT_BYTES, files: 2, fields: 40, fieldSize: 11 * MB, parts: 45 };
+  const limits = { fileSize: MAX_IMPORT_BYTES, files: 2, fields: maxFields, fieldSize: 11 * MB, parts: maxFields + 5 };
   const factory = multer({ storage: multer.memoryStorage(), limits });
   const upload = typeof field === 'string' ? factory.single(field) : factory.fields(field.map((name) => ({ name, maxCount: 1 })));
   upload(req, res, (err?: unknown) => {
@@ -99,8 +102,19 @@ function requestedSource(req: Request): { file: SourceInput } | { address: strin
   return { address: url.trim() };
 }
 
+/**
+ * A form's "Import the source" step, shared by the compare form and the case forms: the
+ * uploaded file in `sourceFile`, else the address in `sourceUrl`, read by the importer.
+ */
+export async function importFormSource(importer: SourceImporter, req: Request): Promise<ImportedSource> {
+  const address = field(req.body, 'sourceUrl').trim();
+  const file = uploadedSource(req, 'sourceFile');
+  if (!file && address === '') throw new UserError('Choose a file, or give an address, to import the source from.');
+  return file ? importer.importFile(file) : importer.importAddress(address);
+}
+
 /** "origin.pdf: 312 pages, 1.2 MB of text." — what an import did, for the form. */
-function importNotice(source: ImportedSource): string {
+export function importNotice(source: ImportedSource, then = 'compare'): string {
   const p = source.provenance;
   const name = p.file ? `“${p.file}”` : p.url ?? 'The source';
   const parts = [
@@ -109,7 +123,7 @@ function importNotice(source: ImportedSource): string {
     `${source.text.length.toLocaleString('en')} characters of text`,
     p.gutenberg ? 'the Project Gutenberg licence set aside' : undefined,
   ].filter(Boolean);
-  return `Imported ${name}: ${parts.join(', ')}. Check the text below, then compare.`;
+  return `Imported ${name}: ${parts.join(', ')}. Check the text below, then ${then}.`;
 }
 
 function renderForm(res: Response, status: number, form: CompareForm, extra: Record<string, unknown>): void {
@@ -124,9 +138,7 @@ export function sourcesRouter(importer: SourceImporter): Router {
     const form = readForm(req.body);
     const address = field(req.body, 'sourceUrl').trim();
     try {
-      const file = uploadedSource(req, 'sourceFile');
-      if (!file && address === '') throw new UserError('Choose a file, or give an address, to import the source from.');
-      const source = file ? await importer.importFile(file) : await importer.importAddress(address);
+      const source = await importFormSource(importer, req);
       form.source = source.text;
       form.sourceProvenance = JSON.stringify(source.provenance);
       form.sourceWhere = JSON.stringify(source.where);
