@@ -45,6 +45,22 @@ describe.each(storeEngines)('the case store on $name', (engine) => {
   });
 
   describe('create, get, update, delete', () => {
+    it('keeps an imported source\'s provenance and where map with the case, and a second case of the same text shares them', async () => {
+      const provenance = { file: 'moby.epub', mediaType: 'application/epub+zip', extractedBy: 'fflate', retrievedAt: '2026-11-29T23:00:00.000Z', bytes: 1234, sha256: 'a'.repeat(64) };
+      const where = [{ start: 0, chapter: 'Loomings' }, { start: 20, chapter: 'The Carpet-Bag' }];
+      const text = 'Call me Ishmael. Some years ago, never mind how long precisely.';
+      await store.create(sample({ source: { text, citation: { author: 'Melville' }, provenance, where } }));
+      const got = (await store.get('darwin-on-the-eye'))!;
+      expect(got.source.provenance).toEqual(provenance);
+      expect(got.source.where).toEqual(where);
+      const other = await store.create(sample({ title: 'Another reading', source: { text, citation: {} } }));
+      expect((await store.get(other.slug))!.source.where).toEqual(where);
+      const pasted = await store.create(sample({ title: 'Pasted', source: { text: 'A pasted text of its own.', citation: {} } }));
+      const plain = (await store.get(pasted.slug))!;
+      expect(plain.source.provenance).toBeUndefined();
+      expect(plain.source.where).toBeUndefined();
+    });
+
     it('saves a whole case and gives it back exactly, texts untouched', async () => {
       const input = sample({
         source: { text: '  Leading spaces,\r\n“curly” quotes — and a trailing line\n', citation: { author: 'X' } },

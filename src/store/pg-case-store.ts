@@ -32,6 +32,7 @@ import type {
   Case,
   CaseFilter,
   CaseInput,
+  CaseSource,
   CaseStore,
   CaseSummary,
   Citation,
@@ -42,7 +43,7 @@ import { searchKeys } from './migrations.js';
 import { foldForSearch, searchTerms } from './search-key.js';
 import { isConnectionError, StoreUnavailableError } from './store-errors.js';
 import { dropIfOrphan, ensureSource, PgLibraryStore } from '../library/pg-library.js';
-import type { SourceInput } from '../library/types.js';
+import type { Provenance, SourceInput, WhereEntry } from '../library/types.js';
 
 /** The channel every write notifies, at commit. */
 export const CHANGES_CHANNEL = 'elision_changes';
@@ -61,6 +62,9 @@ interface CaseRow {
   slug: string;
   title: string;
   source_text: string;
+  /** the library source's provenance and where map, JSON ('{}' and '[]' when none) */
+  source_provenance: string;
+  source_where: string;
   citation: string;
   notes: string;
   questions: string;
@@ -84,7 +88,7 @@ interface SummaryRow {
 
 /** The whole case in one statement, hence one snapshot. */
 const CASE_SELECT = `
-  SELECT c.id, c.slug, c.title, s.text AS source_text, c.citation, c.notes, c.questions, c.teacher_notes, c.built_in,
+  SELECT c.id, c.slug, c.title, s.text AS source_text, s.provenance AS source_provenance, s.where_map AS source_where, c.citation, c.notes, c.questions, c.teacher_notes, c.built_in,
          c.created_at, c.updated_at,
          coalesce((SELECT json_agg(json_build_object('text', q.text, 'quotedBy', q.quoted_by, 'note', q.note) ORDER BY q.position)
                    FROM quotations q WHERE q.case_id = c.id), '[]'::json) AS quotations,
@@ -393,7 +397,13 @@ async function columns(client: pg.PoolClient, input: CaseInput, origin: { builtI
   refuseNul(input);
   // the text is kept once in the library, shared with every case that quotes it
   const citation = input.source.citation ?? {};
-  const source = await ensureSource(client, { text: input.source.text, title: citation.work || input.title, citation }, 'case');
+  const source = await ensureSource(client, {
+    text: input.source.text,
+    title: citation.work || input.title,
+    citation,
+    ...(input.source.provenance ? { provenance: input.source.provenance as Provenance } : {}),
+    ...(input.source.where ? { where: input.source.where } : {}),
+  }, 'case');
   const keys = searchKeys({
     title: input.title,
     sourceText: input.source.text,
@@ -476,6 +486,16 @@ async function notify(client: pg.PoolClient, slug: string): Promise<void> {
   await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, slug]);
 }
 
+/** The case's source: its text and citation, with the library source's provenance and map when it has them. */
+function caseSource(row: CaseRow): CaseSource {
+  const source: CaseSource = { text: row.source_text, citation: JSON.parse(row.citation) as Citation };
+  const provenance = JSON.parse(row.source_provenance) as Provenance;
+  if (Object.keys(provenance).length > 0) source.provenance = provenance;
+  const where = JSON.parse(row.source_where) as WhereEntry[];
+  if (where.length > 0) source.where = where;
+  return source;
+}
+
 function toCase(row: CaseRow): Case {
   const quotations = row.quotations.map((q): Quotation => {
     const quotation: Quotation = { text: q.text };
@@ -487,7 +507,7 @@ function toCase(row: CaseRow): Case {
   return {
     slug: row.slug,
     title: row.title,
-    source: { text: row.source_text, citation: JSON.parse(row.citation) as Citation },
+    source: caseSource(row),
     quotations,
     notes: row.notes,
     tags: row.tags,
