@@ -12,6 +12,7 @@
  * its own transactions, so a case and the source it points at are saved together.
  */
 import type pg from 'pg';
+import { chooseWindows, rankWindows, type PassageScore } from './windows.js';
 import type { Citation } from '../cases/types.js';
 import { UserError } from '../errors.js';
 import { foldForSearch, searchTerms } from '../store/search-key.js';
@@ -361,44 +362,13 @@ export class PgSearchIndex implements SearchIndex {
     return results;
   }
 
-  private async bestWindows(fragment: number, scores: Map<number, { score: number; terms: number }>, perFragment: number, usable: number, weightTotal: number): Promise<CandidatePassage[]> {
-    const windowed = [...scores].map(([id, hit]) => {
-      const before = scores.get(id - 1);
-      const after = scores.get(id + 1);
-      const neighbour = (before?.score ?? 0) >= (after?.score ?? 0) ? (before ? id - 1 : undefined) : id + 1;
-      const extra = neighbour === undefined ? undefined : scores.get(neighbour)!;
-      return { id, neighbour, score: hit.score + (extra?.score ?? 0), terms: hit.terms + (extra?.terms ?? 0) };
-    });
-    windowed.sort((a, b) => b.score - a.score || a.id - b.id);
+  private async bestWindows(fragment: number, scores: Map<number, PassageScore>, perFragment: number, usable: number, weightTotal: number): Promise<CandidatePassage[]> {
+    const windowed = rankWindows(scores);
     // the passages the best windows may need, read in one statement
     const wanted = windowed.slice(0, perFragment * 3).flatMap((w) => (w.neighbour === undefined ? [w.id] : [w.id, w.neighbour]));
     const { rows } = await this.query<PassageRow>('SELECT id, source_id, start_offset, end_offset FROM library_passages WHERE id = ANY($1::bigint[])', [wanted]);
-    const passages = new Map(rows.map((row) => [Number(row.id), row]));
-    const chosen: CandidatePassage[] = [];
-    const used = new Set<number>();
-    for (const w of windowed) {
-      if (chosen.length >= perFragment) break;
-      if (used.has(w.id)) continue;
-      const row = passages.get(w.id);
-      if (!row) continue;
-      let start = row.start_offset;
-      let end = row.end_offset;
-      let { score, terms } = w;
-      if (w.neighbour !== undefined) {
-        const other = passages.get(w.neighbour);
-        if (other && other.source_id === row.source_id) {
-          start = Math.min(start, other.start_offset);
-          end = Math.max(end, other.end_offset);
-          used.add(w.neighbour);
-        } else {
-          score = scores.get(w.id)!.score;
-          terms = scores.get(w.id)!.terms;
-        }
-      }
-      used.add(w.id);
-      chosen.push({ fragment, sourceId: row.source_id, start, end, score: score / Math.max(weightTotal, 1e-9), coverage: Math.min(1, terms / Math.max(usable, 1)) });
-    }
-    return chosen;
+    const passages = new Map(rows.map((row) => [Number(row.id), { sourceId: row.source_id, start: row.start_offset, end: row.end_offset }]));
+    return chooseWindows(fragment, windowed, scores, (id) => passages.get(id), { perFragment, usable, weightTotal });
   }
 
   async rebuild(onProgress?: (done: number, total: number) => void): Promise<LibraryTotals> {

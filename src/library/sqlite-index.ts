@@ -15,6 +15,7 @@
  * synchronous); SqliteSearchIndex wraps them in the asynchronous SearchIndex.
  */
 import type Database from 'better-sqlite3';
+import { chooseWindows, rankWindows, type PassageScore } from './windows.js';
 import type { CandidatePassage, FragmentQuery, LibraryTotals, SearchIndex } from './types.js';
 import { passagesOf, shingleTerms } from './shingles.js';
 
@@ -126,39 +127,12 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   /** The best passages of one fragment, each joined with its better-scoring neighbour in the same source. */
-  private bestWindows(fragment: number, scores: Map<number, { score: number; terms: number }>, perFragment: number, usable: number, weightTotal: number): CandidatePassage[] {
-    const windowed = [...scores].map(([id, hit]) => {
-      const before = scores.get(id - 1);
-      const after = scores.get(id + 1);
-      const neighbour = (before?.score ?? 0) >= (after?.score ?? 0) ? (before ? id - 1 : undefined) : id + 1;
-      const extra = neighbour === undefined ? undefined : scores.get(neighbour)!;
-      return { id, neighbour, score: hit.score + (extra?.score ?? 0), terms: hit.terms + (extra?.terms ?? 0) };
-    });
-    windowed.sort((a, b) => b.score - a.score || a.id - b.id);
-    const chosen: CandidatePassage[] = [];
-    const used = new Set<number>();
-    for (const w of windowed) {
-      if (chosen.length >= perFragment) break;
-      if (used.has(w.id)) continue;
-      const row = this.statements.passage.get(w.id);
-      if (!row) continue;
-      let { start, end } = row;
-      let { score, terms } = w;
-      if (w.neighbour !== undefined) {
-        const other = this.statements.passage.get(w.neighbour);
-        if (other && other.source_id === row.source_id) {
-          start = Math.min(start, other.start);
-          end = Math.max(end, other.end);
-          used.add(w.neighbour);
-        } else {
-          score = scores.get(w.id)!.score;
-          terms = scores.get(w.id)!.terms;
-        }
-      }
-      used.add(w.id);
-      chosen.push({ fragment, sourceId: row.source_id, start, end, score: score / Math.max(weightTotal, 1e-9), coverage: Math.min(1, terms / Math.max(usable, 1)) });
-    }
-    return chosen;
+  private bestWindows(fragment: number, scores: Map<number, PassageScore>, perFragment: number, usable: number, weightTotal: number): CandidatePassage[] {
+    const passageAt = (id: number) => {
+      const row = this.statements.passage.get(id);
+      return row ? { sourceId: row.source_id, start: row.start, end: row.end } : undefined;
+    };
+    return chooseWindows(fragment, rankWindows(scores), scores, passageAt, { perFragment, usable, weightTotal });
   }
 
   async rebuild(onProgress?: (done: number, total: number) => void): Promise<LibraryTotals> {
