@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { strToU8, zipSync, type Zippable } from 'fflate';
+import { PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
 import { chromium } from 'playwright-core';
 import { launchOptions, resolveBrowser } from '../../src/browser.js';
 
@@ -171,6 +172,36 @@ export async function printPdf(pages: string[], options: { title?: string } = {}
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * One range of a PDF's page labels (ISO 32000-1, 12.4.2): from page `from` (0-based) on,
+ * numbered in `style` ('D' arabic, 'r'/'R' roman, 'a'/'A' letters) from `start` (default 1),
+ * after `prefix`.
+ */
+export interface PageLabelRange {
+  from: number;
+  style?: 'D' | 'r' | 'R' | 'a' | 'A';
+  start?: number;
+  prefix?: string;
+}
+
+/**
+ * The PDF with a /PageLabels number tree added to its catalog, as a publisher's PDF has
+ * (Chromium never writes one): e.g. roman front matter, then arabic from 74.
+ */
+export async function withPageLabels(pdf: Uint8Array, ranges: PageLabelRange[]): Promise<Uint8Array> {
+  const document = await PDFDocument.load(pdf);
+  const nums: unknown[] = [];
+  for (const range of ranges) {
+    nums.push(range.from, {
+      ...(range.style ? { S: PDFName.of(range.style) } : {}),
+      ...(range.start !== undefined ? { St: range.start } : {}),
+      ...(range.prefix !== undefined ? { P: PDFHexString.fromText(range.prefix) } : {}),
+    });
+  }
+  document.catalog.set(PDFName.of('PageLabels'), document.context.obj({ Nums: nums } as never));
+  return document.save({ useObjectStreams: false });
 }
 
 /**
