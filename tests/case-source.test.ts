@@ -137,6 +137,43 @@ describe('a case with an imported source, over HTTP', () => {
     }
   });
 
+  it('puts the provenance line under the citation in every export that cites the source, escaped', async () => {
+    // a file name is user text: markup in it must stay text in every format
+    const hostile = { ...provenance, file: '<b>x</b> *two* [cities](javascript:alert(1)).pdf' };
+    const created = await create(caseBody({ provenance: hostile }));
+    const line = 'Imported from the file “<b>x</b> *two* [cities](javascript:alert(1)).pdf” (application/pdf, 121 KB, SHA-256 ' +
+      `${'ab'.repeat(32)}), read by pdfjs-dist 5.6.205 on 2026-11-29 at 22:00 UTC.`;
+    const page = await request(app).get(`/cases/${created.slug}`);
+    expect(page.text).toContain(line.replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    for (const quotation of ['0', 'all']) {
+      const get = async (format: string) => {
+        const res = await request(app).get(`/cases/${created.slug}/export?format=${format}&quotation=${quotation}`);
+        expect(res.status).toBe(200);
+        return res.text;
+      };
+      const html = await get('html');
+      expect(html).toContain(`<p class="meta provenance">${line.replace(/</g, '&lt;').replace(/>/g, '&gt;')}</p>`);
+      expect(html).not.toContain('<b>x</b>');
+      // under the citation, before the comparison
+      expect(html.indexOf('meta provenance')).toBeGreaterThan(html.indexOf('meta citation'));
+      expect(html.indexOf('meta provenance')).toBeLessThan(html.indexOf('<main>'));
+      const md = await get('md');
+      expect(md).toContain('Imported from the file “\\<b\\>x\\</b\\> \\*two\\* \\[cities\\](javascript:alert(1)).pdf”');
+      expect(md.indexOf('Imported from')).toBeGreaterThan(md.indexOf('Source: '));
+      const tei = await get('tei');
+      expect(tei).toContain(`<note type="provenance">${line.replace(/</g, '&lt;').replace(/>/g, '&gt;')}</note>`);
+      expect(tei).toMatch(/<sourceDesc><bibl>[\s\S]*<note type="provenance">[\s\S]*<\/bibl><\/sourceDesc>/);
+      const annotation = JSON.parse(await get('jsonld'));
+      expect(JSON.stringify(annotation)).toContain(JSON.stringify(line).slice(1, -1));
+      const review = JSON.parse(await get('claimreview'));
+      const reviews = Array.isArray(review) ? review : review['@graph'] ?? [review];
+      expect(JSON.stringify(reviews)).toContain('"@type":"MediaObject"');
+      expect(JSON.stringify(reviews)).toContain(`"sha256":"${'ab'.repeat(32)}"`);
+      const json = JSON.parse(await get('json'));
+      expect(json.case.source.provenance).toEqual(hostile);
+    }
+  });
+
   it('refuses a bad where map with 400 and stores nothing', async () => {
     const res = await request(app)
       .post('/api/cases')

@@ -125,6 +125,20 @@ describe('POST /compare/export', () => {
     expect(lines.slice(4)).toEqual(['Restored from the source by Elision: 1 silent omission put back.', '']);
   });
 
+  it('carries an imported source’s provenance (the compare page’s hidden field) in the pair’s exports', async () => {
+    const sourceProvenance = JSON.stringify({ url: 'https://example.org/minutes?a=1&b=<2>', mediaType: 'text/html', extractedBy: '@mozilla/readability 0.6.0', retrievedAt: '2026-11-30T00:10:00.000Z', bytes: 2048, sha256: 'cd'.repeat(32) });
+    const line = `Imported from https://example.org/minutes?a=1&b=<2> (text/html, 2 KB, SHA-256 ${'cd'.repeat(32)}), read by @mozilla/readability 0.6.0 on 2026-11-30 at 00:10 UTC.`;
+    const html = await request(app).post('/compare/export').type('form').send({ ...pair, format: 'html', sourceProvenance });
+    expect(html.text).toContain(`<p class="meta provenance">${line.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</p>`);
+    const json = await request(app).post('/compare/export').type('form').send({ ...pair, format: 'json', sourceProvenance });
+    expect(JSON.parse(json.text).provenance).toEqual(JSON.parse(sourceProvenance));
+    const md = await request(app).post('/compare/export').type('form').send({ ...pair, format: 'md', sourceProvenance });
+    expect(md.text).toContain('Imported from https://example.org/minutes?a=1&b=\\<2\\> (text/html');
+    // a pasted pair has no provenance line at all
+    const pasted = await request(app).post('/compare/export').type('form').send({ ...pair, format: 'html' });
+    expect(pasted.text).not.toContain('provenance');
+  });
+
   it('names the pasted pair after who quoted whom', async () => {
     const res = await request(app).post('/compare/export').type('form').send({ ...pair, format: 'md', author: 'Jane Doe', quotedBy: 'A Blogger' });
     expect(res.text.startsWith('# A Blogger quoting Jane Doe\n')).toBe(true);

@@ -40,6 +40,19 @@ describe('TEI exports against TEI P5', () => {
       comparisons.forEach((comparison, i) => documents.set(`${kase.slug}-${i}.xml`, renderTei(exportInputForQuotation(kase, i, comparison))));
     }
     documents.set('hostile.xml', renderTei(hostileInput()));
+    // an imported source: its provenance line in <sourceDesc><bibl><note type="provenance">
+    const first = builtInCases()[0]!;
+    const imported: Case = {
+      ...first,
+      source: {
+        ...first.source,
+        provenance: { file: '<odd> & "named".pdf', mediaType: 'application/pdf', extractedBy: 'pdfjs-dist 5.6.205', retrievedAt: '2026-11-29T22:00:00.000Z', bytes: 123456, sha256: 'ab'.repeat(32) },
+        where: [{ start: 0, page: 'iv' }],
+      },
+    };
+    const importedXml = renderCaseTei(caseExportInput(imported, imported.quotations.map((q) => compare(q.text, imported.source.text))));
+    expect(importedXml).toContain('<note type="provenance">Imported from the file “&lt;odd&gt; &amp; "named".pdf”');
+    documents.set('imported.xml', importedXml);
     const quote = 'Nothing of this stands in the source';
     const source = 'The plan was approved by the board at last.';
     documents.set('not-found.xml', renderTei({ comparison: compare(quote, source), quote, source }));

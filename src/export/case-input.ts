@@ -22,6 +22,7 @@ export function exportInputForQuotation(c: Case, quotationIndex: number, compari
     citation: citationAt(c.source.citation, located.where) ?? c.source.citation,
     quotedBy: quotation.quotedBy,
     note: quotation.note,
+    ...(c.source.provenance ? { provenance: c.source.provenance } : {}),
     case: c,
     quotationIndex,
   };

@@ -11,7 +11,8 @@
  */
 import type { Citation, QuotedBy } from '../cases/types.js';
 import { formatChicago } from './citation.js';
-import { BEST_RATING_VALUE, WORST_RATING_VALUE, countsLine, presentVerdict, quotedByLine, readSourcePassage } from '../present/index.js';
+import { BEST_RATING_VALUE, WORST_RATING_VALUE, countsLine, describeProvenance, presentVerdict, quotedByLine, readSourcePassage } from '../present/index.js';
+import type { SourceProvenance } from '../import/types.js';
 import { restoreQuotation } from './restored.js';
 import type { CaseExportInput, ExportInput } from './types.js';
 
@@ -37,6 +38,26 @@ function claimOf(quotedBy: QuotedBy | undefined): Record<string, unknown> {
   return compact({ '@type': 'Claim', author: person(clean(q.author)), appearance, datePublished: clean(q.date) });
 }
 
+/**
+ * An imported source's original file or page as schema.org's MediaObject: its address or
+ * file name, media type, size, SHA-256 and when it was retrieved, with the provenance
+ * line every surface prints as its description.
+ */
+function originalOf(provenance: Partial<SourceProvenance> | undefined): Record<string, unknown> | undefined {
+  const description = describeProvenance(provenance);
+  if (!provenance || !description) return undefined;
+  return compact({
+    '@type': 'MediaObject',
+    contentUrl: clean(provenance.url),
+    name: clean(provenance.file),
+    encodingFormat: clean(provenance.mediaType),
+    contentSize: typeof provenance.bytes === 'number' ? `${provenance.bytes} bytes` : undefined,
+    sha256: clean(provenance.sha256),
+    uploadDate: clean(provenance.retrievedAt),
+    description,
+  });
+}
+
 function evidenceOf(input: ExportInput, citation: Citation | undefined): Record<string, unknown> {
   const c = citation ?? {};
   const passage = readSourcePassage(input);
@@ -52,6 +73,7 @@ function evidenceOf(input: ExportInput, citation: Citation | undefined): Record<
     pagination: clean(c.page),
     citation: formatChicago(citation) || undefined,
     text: passage ? input.source.slice(passage.start, passage.end) : undefined,
+    associatedMedia: originalOf(input.provenance),
   });
 }
 

@@ -13,6 +13,7 @@ import { chicagoParts } from './citation.js';
 import { exportTitle } from './case-input.js';
 import {
   countsLine,
+  describeProvenance,
   escapeHtml,
   presentVerdict,
   quotedByLine,
@@ -185,7 +186,7 @@ function renderComparisonSection(input: ExportInput, heading: string | null): st
     .join('\n');
 }
 
-function renderDocument(title: string, citation: Citation | undefined, citationNote: string | undefined, sections: string[], caseNotes?: string): string {
+function renderDocument(title: string, citation: Citation | undefined, citationNote: string | undefined, sections: string[], caseNotes?: string, provenance?: string): string {
   const citationHtml = renderCitation(citation);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -201,7 +202,7 @@ function renderDocument(title: string, citation: Citation | undefined, citationN
 <header>
 <h1>${escapeHtml(title)}</h1>
 ${citationHtml ? `<p class="meta citation">Source: <cite>${citationHtml}</cite></p>` : '<p class="meta citation">Source: no citation given.</p>'}
-${citationNote ? `<p class="meta">${escapeHtml(citationNote)}</p>` : ''}
+${provenance ? `<p class="meta provenance">${escapeHtml(provenance)}</p>\n` : ''}${citationNote ? `<p class="meta">${escapeHtml(citationNote)}</p>` : ''}
 </header>
 <main>
 ${sections.join('\n')}
@@ -216,11 +217,11 @@ ${LEGEND}
 
 /** One quotation as a self-contained HTML document. */
 export function renderHtml(input: ExportInput): string {
-  return renderDocument(exportTitle(input), input.citation, input.citation?.note, [renderComparisonSection(input, null)], input.case?.notes);
+  return renderDocument(exportTitle(input), input.citation, input.citation?.note, [renderComparisonSection(input, null)], input.case?.notes, describeProvenance(input.provenance));
 }
 
 /** Every quotation of a case in one self-contained HTML document, a section each. */
 export function renderCaseHtml(input: CaseExportInput): string {
   const sections = input.items.map((item, i) => renderComparisonSection(item, `Quotation ${i + 1} of ${input.items.length}`));
-  return renderDocument(input.case.title, input.case.source.citation, input.case.source.citation.note, sections, input.case.notes);
+  return renderDocument(input.case.title, input.case.source.citation, input.case.source.citation.note, sections, input.case.notes, describeProvenance(input.case.source.provenance));
 }

@@ -30,6 +30,8 @@ export function renderJson(input: ExportInput): string {
     output.case = caseMetadata(input.case);
   }
   if (hasCitation(input.citation)) output.csl = toCslJson(input.citation);
+  // a pasted pair's imported source (a case carries its own, under case.source)
+  if (!input.case && input.provenance) output.provenance = input.provenance;
   return `${JSON.stringify(output, null, 2)}\n`;
 }
 

@@ -10,6 +10,7 @@ import { chicagoParts } from './citation.js';
 import { exportTitle } from './case-input.js';
 import {
   countsLine,
+  describeProvenance,
   escapeMarkdown,
   presentVerdict,
   quotedByLine,
@@ -130,10 +131,12 @@ function defuseMarkdown(markdown: string): string {
     .replace(SCRIPT_LINK_DEFINITION, '$1\\[');
 }
 
-function documentToMarkdown(title: string, citation: Citation | undefined, sections: string[], caseNotes?: string): string {
+function documentToMarkdown(title: string, citation: Citation | undefined, sections: string[], caseNotes?: string, provenance?: string): string {
   const lines = [`# ${escapeMarkdown(title)}`, ''];
   const cited = citationToMarkdown(citation);
   lines.push(cited ? `Source: ${cited}` : 'Source: no citation given.', '');
+  // a file name or an address is user text: escaped like every other
+  if (provenance) lines.push(escapeMarkdown(provenance), '');
   if (citation?.note?.trim()) lines.push(wrap(citation.note.trim(), '*'), '');
   lines.push(...sections);
   // Case notes are Markdown already: kept as written, except that raw HTML and links to
@@ -145,11 +148,11 @@ function documentToMarkdown(title: string, citation: Citation | undefined, secti
 
 /** One quotation as a Markdown document. */
 export function renderMarkdown(input: ExportInput): string {
-  return documentToMarkdown(exportTitle(input), input.citation, [comparisonToMarkdown(input, null)], input.case?.notes);
+  return documentToMarkdown(exportTitle(input), input.citation, [comparisonToMarkdown(input, null)], input.case?.notes, describeProvenance(input.provenance));
 }
 
 /** Every quotation of a case in one Markdown document, a section each. */
 export function renderCaseMarkdown(input: CaseExportInput): string {
   const sections = input.items.map((item, i) => comparisonToMarkdown(item, `Quotation ${i + 1} of ${input.items.length}`));
-  return documentToMarkdown(input.case.title, input.case.source.citation, sections, input.case.notes);
+  return documentToMarkdown(input.case.title, input.case.source.citation, sections, input.case.notes, describeProvenance(input.case.source.provenance));
 }

@@ -15,6 +15,7 @@ import type { Citation } from '../cases/types.js';
 import { exportTitle } from './case-input.js';
 import {
   countsLine,
+  describeProvenance,
   presentVerdict,
   quotedByLine,
   readQuotation,
@@ -53,7 +54,7 @@ function indent(parent: XMLBuilder, depth: number): void {
   parent.txt(`\n${'  '.repeat(depth)}`);
 }
 
-function appendBibl(parent: XMLBuilder, citation: Citation | undefined): void {
+function appendBibl(parent: XMLBuilder, citation: Citation | undefined, provenance?: string): void {
   const bibl = parent.ele('bibl');
   const c = citation ?? {};
   const clean = (v: string | undefined): string => (v ?? '').replace(/\s+/g, ' ').trim();
@@ -78,6 +79,8 @@ function appendBibl(parent: XMLBuilder, citation: Citation | undefined): void {
   // A URL the user typed may not be a valid URI (teidata.pointer), so it goes in idno, not @target.
   add('idno', c.url, { type: 'URI' });
   add('note', c.note);
+  // an imported source: where the text came from, in the words every surface uses
+  add('note', provenance, { type: 'provenance' });
   if (bibl.node.childNodes.length === 0) text(bibl, 'No citation given.');
 }
 
@@ -206,7 +209,7 @@ function appendComparison(body: XMLBuilder, input: ExportInput, n: number, headi
   indent(div, depth);
 }
 
-function renderDocument(title: string, citation: Citation | undefined, items: ExportInput[], headings: boolean): string {
+function renderDocument(title: string, citation: Citation | undefined, items: ExportInput[], headings: boolean, provenance?: string): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const tei = doc.ele(TEI_NAMESPACE, 'TEI');
   indent(tei, 1);
@@ -218,7 +221,7 @@ function renderDocument(title: string, citation: Citation | undefined, items: Ex
   indent(fileDesc, 3);
   leaf(fileDesc.ele('publicationStmt'), 'p', 'Exported from Elision: quotations compared with their source.');
   indent(fileDesc, 3);
-  appendBibl(fileDesc.ele('sourceDesc'), citation);
+  appendBibl(fileDesc.ele('sourceDesc'), citation, provenance);
   indent(fileDesc, 2);
   indent(header, 1);
   indent(tei, 1);
@@ -234,10 +237,10 @@ function renderDocument(title: string, citation: Citation | undefined, items: Ex
 
 /** One quotation as a TEI P5 document. */
 export function renderTei(input: ExportInput): string {
-  return renderDocument(exportTitle(input), input.citation, [input], false);
+  return renderDocument(exportTitle(input), input.citation, [input], false, describeProvenance(input.provenance));
 }
 
 /** Every quotation of a case in one TEI P5 document, a `<div type="comparison">` each. */
 export function renderCaseTei(input: CaseExportInput): string {
-  return renderDocument(input.case.title, input.case.source.citation, input.items, true);
+  return renderDocument(input.case.title, input.case.source.citation, input.items, true, describeProvenance(input.case.source.provenance));
 }

@@ -6,6 +6,7 @@
  */
 import type { Comparison } from '../core/types.js';
 import type { Case, Citation, QuotedBy } from '../cases/types.js';
+import type { SourceProvenance } from '../import/types.js';
 
 /** One quotation compared with its source: everything a single export needs. */
 export interface ExportInput {
@@ -21,6 +22,8 @@ export interface ExportInput {
   quotedBy?: QuotedBy;
   /** a note on this quotation (plain text) */
   note?: string;
+  /** where an imported source came from (file or address, media type, extractor, size, SHA-256, when) */
+  provenance?: Partial<SourceProvenance>;
   /** the case the quotation belongs to, when it comes from the store */
   case?: Case;
   /** 0-based index of the quotation within `case.quotations` */

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import type { Span } from '../core/types.js';
 import { formatChicago } from './citation.js';
 import { exportTitle } from './case-input.js';
-import { countWords, plural, presentVerdict } from '../present/index.js';
+import { countWords, describeProvenance, plural, presentVerdict } from '../present/index.js';
 import type { CaseExportInput, ExportInput } from './types.js';
 
 /** Code points of context each side in a TextQuoteSelector (Hypothesis uses 32). */
@@ -90,9 +90,11 @@ function body(value: string, purpose = 'assessing'): Record<string, unknown> {
 export function annotationsOf(input: ExportInput, idBase: string): Array<Record<string, unknown>> {
   const { comparison, quote, source } = input;
   const hash = hashOf(quote, source);
-  const sourceIri = input.citation?.url?.trim() || `urn:elision:source:${hashOf(source)}`;
+  // an imported source's own address names it when the citation gives none
+  const sourceIri = input.citation?.url?.trim() || input.provenance?.url?.trim() || `urn:elision:source:${hashOf(source)}`;
   const quoteIri = input.quotedBy?.url?.trim() || `urn:elision:quotation:${hashOf(quote)}`;
   const citation = formatChicago(input.citation);
+  const sourceNote = [citation ? `Source: ${citation}` : '', describeProvenance(input.provenance) ?? ''].filter(Boolean).join(' ');
   const sourceCodePoint = codePointCounter(source);
   const quoteCodePoint = codePointCounter(quote);
   const annotations: Array<Record<string, unknown>> = [];
@@ -111,7 +113,7 @@ export function annotationsOf(input: ExportInput, idBase: string): Array<Record<
         id: `${idBase}:${hash}:fragment-${n}`,
         type: 'Annotation',
         motivation: 'assessing',
-        body: body(`The quotation's ${of} (${plural(words, 'word')}) reproduces this passage${how}.${citation ? ` Source: ${citation}` : ''}`),
+        body: body(`The quotation's ${of} (${plural(words, 'word')}) reproduces this passage${how}.${sourceNote ? ` ${sourceNote}` : ''}`),
         target: targetOf(sourceIri, source, fragment.source, sourceCodePoint),
       });
     } else {

@@ -1,33 +1,7 @@
-/** Provenance as one line a reader can check, for pages, citations and exports. */
+/** What a form sends back of an imported source (its provenance and map, in hidden fields), parsed safely. */
 import type { SourceProvenance, WhereEntry } from './types.js';
 
-function size(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} bytes`;
-}
-
-/**
- * "Imported from https://… (application/pdf, 1.2 MB, SHA-256 fd1a9c…2c), read by pdfjs-dist 5.6.205
- * on 2026-11-29; Project Gutenberg licence set aside."
- */
-export function describeProvenance(provenance: Partial<SourceProvenance> | undefined): string | undefined {
-  if (!provenance || (!provenance.url && !provenance.file)) return undefined;
-  const from = provenance.url ? provenance.url : `the file “${provenance.file}”`;
-  const facts = [
-    provenance.mediaType,
-    typeof provenance.bytes === 'number' ? size(provenance.bytes) : undefined,
-    provenance.sha256 ? `SHA-256 ${provenance.sha256}` : undefined,
-  ].filter(Boolean);
-  const when = provenance.retrievedAt ? ` on ${provenance.retrievedAt.slice(0, 10)}` : '';
-  const by = provenance.extractedBy ? `, read by ${provenance.extractedBy}${when}` : when;
-  const extras = [
-    provenance.encoding && provenance.encoding !== 'utf-8' ? `encoding ${provenance.encoding}` : undefined,
-    provenance.gutenberg ? 'Project Gutenberg licence set aside' : undefined,
-    provenance.notes?.length ? `${provenance.notes.length} note${provenance.notes.length === 1 ? '' : 's'} set apart` : undefined,
-  ].filter(Boolean);
-  return `Imported from ${from}${facts.length ? ` (${facts.join(', ')})` : ''}${by}${extras.length ? `; ${extras.join('; ')}` : ''}.`;
-}
+// (the provenance line a reader sees is src/present/provenance.ts)
 
 /** Parses a where map sent back by a form (a hidden field); anything malformed is no map at all. */
 export function parseWhereMap(json: string): WhereEntry[] | undefined {

@@ -11,3 +11,4 @@ export * from './words.js';
 export * from './pieces.js';
 export * from './quoted-by.js';
 export * from './escape.js';
+export * from './provenance.js';

@@ -20,7 +20,7 @@ import { exportFormats, findExporter } from '../../export/registry.js';
 import type { CaseExportInput, ExportInput, Exporter } from '../../export/types.js';
 import { setExportContentSecurityPolicy } from '../security.js';
 import { ROUTER_OPTIONS, type RouteDeps } from '../route-deps.js';
-import { parseWhereMap } from '../../import/describe.js';
+import { parseProvenance, parseWhereMap } from '../../import/describe.js';
 import { citationAt, withWhere } from '../../import/where.js';
 import { caseCompareOptions, compareCaseForExport } from '../case-comparisons.js';
 import { jobContext } from '../request-signal.js';
@@ -168,6 +168,9 @@ export function exportsRouter({ store, pool }: RouteDeps): Router {
       quotedBy,
       title: quotedByName && citation.author ? `${quotedByName} quoting ${citation.author}` : undefined,
     };
+    // an imported source's provenance (a hidden field of the compare page): every export says where the text came from
+    const provenance = parseProvenance(field(body, 'sourceProvenance'));
+    if (provenance) input.provenance = provenance;
     await send(res, format, 'elision-comparison', () => format.exporter.render(input));
   });
 

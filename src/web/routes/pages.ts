@@ -23,7 +23,8 @@ import { cardVerdicts, DEFAULT_CONTEXT_SENTENCES } from '../case-verdicts.js';
 import { renderFind } from '../find-page.js';
 import { formatChicago } from '../../export/citation.js';
 import { buildComparisonView, buildDebateView, type SourceMode } from '../comparison-view.js';
-import { describeProvenance, parseProvenance, parseWhereMap } from '../../import/describe.js';
+import { parseProvenance, parseWhereMap } from '../../import/describe.js';
+import { describeProvenance } from '../../present/provenance.js';
 import { citationAt, withWhere } from '../../import/where.js';
 import { joinNames, presentVerdict, quotationLabel, quotedByLine, type VerdictView } from '../../present/index.js';
 
