@@ -32,6 +32,8 @@ export interface Item {
   caseOnly?: boolean;
   /** insertion only: a fragment, or piece of one, that is not in the source */
   notFound?: boolean;
+  /** match only: the source's word is the OCR's misreading of the quoted one (ocr-readings.ts) */
+  ocrReading?: boolean;
 }
 
 /**
@@ -140,6 +142,7 @@ export function itemsToSegments(
     if (item.kind === 'alteration' && item.editorial) segment.editorial = true;
     if (item.caseOnly) segment.caseOnly = true;
     if (item.notFound) segment.notFound = true;
+    if (item.ocrReading) segment.ocrReading = true;
     return segment;
   });
 
@@ -225,6 +228,9 @@ export function itemNotes(segments: Segment[]): Note[] {
     }
     if (s.kind === 'insertion' && !s.editorial && !s.notFound && s.fragment !== undefined) {
       notes.push({ code: 'unbracketed-insertion', message: `The quotation adds “${clip(s.quoteText ?? '')}” without square brackets.`, ...(s.quote ? { quote: s.quote } : {}) });
+    }
+    if (s.kind === 'match' && s.ocrReading) {
+      notes.push({ code: 'ocr-misreading', message: `The source’s text reads “${clip(s.sourceText ?? '', 40)}” where the quotation has “${clip(s.quoteText ?? '', 40)}”: by its shape, the scan’s misreading of the printed word, not a change.`, ...(s.quote ? { quote: s.quote } : {}), ...(s.source ? { source: s.source } : {}) });
     }
     if (s.kind === 'alteration' && !s.editorial) {
       notes.push({ code: 'unbracketed-alteration', message: `The quotation has “${clip(s.quoteText ?? '', 60)}” where the source has “${clip(s.sourceText ?? '', 60)}”, without square brackets.`, ...(s.quote ? { quote: s.quote } : {}), ...(s.source ? { source: s.source } : {}) });

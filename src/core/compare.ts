@@ -9,6 +9,7 @@
  * only speed, never the result.
  */
 import { alignWords, type Run } from './align.js';
+import { readPastOcrErrors } from './ocr-readings.js';
 import { clip, countStats, isPageFurniture, itemNotes, itemsFromRuns, itemsToSegments, type Item } from './classify.js';
 import { findCues } from './cues.js';
 import { judge } from './verdict.js';
@@ -81,7 +82,7 @@ function comparePrepared(parsed: ParsedQuotation, quote: string, source: string,
       runs = [{ kind: 'removed', sourceFrom: region.start, sourceTo: region.end, quoteFrom: piece.firstToken, quoteTo: piece.firstToken },
         { kind: 'added', sourceFrom: region.end, sourceTo: region.end, quoteFrom: piece.firstToken, quoteTo: piece.endToken }];
     }
-    const pieceItems = itemsFromRuns(runs, piece.fragment, parsed);
+    const pieceItems = readPastOcrErrors(itemsFromRuns(runs, piece.fragment, parsed), quoteKeys, source, sourceTokens);
     for (const item of pieceItems) {
       if (item.kind === 'omission' && isPageFurniture(source, sourceTokens, item.sourceFrom, item.sourceTo)) item.pageFurniture = true;
     }
@@ -302,7 +303,8 @@ function describeFragment(
     else if (!(item.kind === 'insertion' && item.editorial)) changedWords += Math.max(item.quoteTo - item.quoteFrom, item.sourceTo - item.sourceFrom);
   }
   let confidence: Confidence = 'fuzzy';
-  if (changedWords === 0) {
+  // a word the scan misread is no change, but not the same text either
+  if (changedWords === 0 && !items.some((item) => item.ocrReading)) {
     const quoted = quote.slice(quoteSpan.start, quoteSpan.end);
     confidence = source.slice(sourceSpan.start, sourceSpan.end) === quoted.replace(/[\s.,;:!?'"’”»)\]]+$/u, '') || source.startsWith(quoted, sourceSpan.start) ? 'exact' : 'typographic';
   }

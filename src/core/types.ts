@@ -61,6 +61,11 @@ export interface Segment {
   /** insertion only: quotation text that is not in the source at all (its fragment, or a piece of it, is not found) */
   notFound?: boolean;
   /**
+   * match only: the source's word differs as an OCR of the printed page misreads it ("neaped"
+   * for "heaped", "fich" for "sich"): the scan's error, not the quoter's change; told in a note
+   */
+  ocrReading?: boolean;
+  /**
    * omission only: the left-out text is a page header, footer or page number standing on
    * lines of its own (OCR of printed pages); not counted as a silent omission
    */
@@ -107,7 +112,9 @@ export type NoteCode =
   /** the word diff hit its bound; the fragment is reported as found but not aligned word by word */
   | 'alignment-gave-up'
   /** the quotation's ellipsis stands where the source itself has one */
-  | 'source-ellipsis';
+  | 'source-ellipsis'
+  /** a source word that differs only as OCR misreads print ("neaped" for "heaped"): not a change */
+  | 'ocr-misreading';
 
 /** A finding about the quotation's fidelity or form, with where it applies. */
 export interface Note {

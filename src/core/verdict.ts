@@ -91,12 +91,22 @@ export function judge(comparison: Judged, source: string, quote = ''): Verdict {
   const marked = stats.markedOmissions;
   const cut = `Cut only where ${marked === 1 ? 'an ellipsis shows' : 'ellipses show'} it (${marked} cut${marked === 1 ? '' : 's'})`;
   const edits = stats.editorialChanges;
-  const bracketed = edits === 0 ? '' : `, with ${edits} change${edits === 1 ? '' : 's'} in square brackets`;
+  const bracketed = (edits === 0 ? '' : `, with ${edits} change${edits === 1 ? '' : 's'} in square brackets`) + ocrAllowance(segments);
   if (risks.length > 0) {
     return verdict('meaning-at-risk', `${marked > 0 ? cut : 'Word for word'}${bracketed}, but ${risks[0]!.says}`, unique(risks.map((r) => r.reason)));
   }
   if (marked > 0) return verdict('marked-omission', `${cut}${bracketed}; the words kept are the source’s own.`, []);
   return verdict('verbatim', `Word for word as the source has it${bracketed}.`, []);
+}
+
+/** ", allowing for 2 words the source’s OCR misread (“neaped” for “heaped”, …)": told, never hidden. */
+function ocrAllowance(segments: Segment[]): string {
+  const misread = segments.filter((s) => s.kind === 'match' && s.ocrReading);
+  if (misread.length === 0) return '';
+  const words = misread.reduce((n, s) => n + (s.quoteText ?? '').split(/\s+/u).filter((w) => /[\p{L}\p{N}]/u.test(w)).length, 0);
+  const first = misread[0]!;
+  const example = `“${clip(first.sourceText ?? '', 30)}” for “${clip(first.quoteText ?? '', 30)}”${misread.length > 1 ? ', …' : ''}`;
+  return `, allowing for ${words === 1 ? 'a word' : `${words} words`} the source’s OCR misread (${example})`;
 }
 
 function verdict(rating: Rating, summary: string, reasons: VerdictReason[]): Verdict {
@@ -174,7 +184,7 @@ function meaningRisks(comparison: Judged, source: string): Risk[] {
     const sentenceEnd = sentenceEndAfter(source, span.end).end;
     const rest = source.slice(span.end, sentenceEnd);
     if (after && /\p{L}/u.test(rest)) {
-      const word = negationsAndContrasts(rest, span.end)[0];
+      const word = negationsAndContrasts(rest, span.end).find((w) => w.code === 'negation' || inQuotedClause(rest, w.span.start - span.end));
       if (word && !TURNING.test(word.word)) {
         risks.push({ reason: reasonOf(after), says: `the rest of its sentence, left out, holds ${word.code === 'negation' ? 'a negation' : 'a qualification'} (“${word.word}”): “${clip(rest.replace(/^[\s,;:]+/u, ''), 80)}”` });
       }
@@ -218,6 +228,18 @@ function cuttingWord(source: string, omission: Segment, code: 'negation' | 'cont
   const rightStart = sentenceEndAfter(source, end).end > end && sentenceStartBefore(source, end).start < end ? sentenceStartBefore(source, end).start : end;
   const near = words.find((w) => w.span.start < leftEnd || w.span.start >= rightStart);
   return near ? near.word : null;
+}
+
+/**
+ * Does a qualifying word at `at` in the rest of a sentence bear on the quoted clause? Only
+ * when no clause punctuation stands between the quotation's end and it, or it is the very
+ * first word after such a mark ("…, only when…"); "…, after the border settlements only the
+ * Togo border remains" is another clause's business.
+ */
+function inQuotedClause(rest: string, at: number): boolean {
+  const between = rest.slice(0, at);
+  if (!/[,;:\u2013\u2014]/u.test(between)) return true;
+  return /^[\s,;:\u2013\u2014]*$/u.test(between);
 }
 
 /** The words from `start` to the end of their sentence. */

@@ -70,6 +70,8 @@ export interface Run {
   label?: string;
   /** the other side's words: for an alteration, the source's on the quotation side and vice versa */
   otherText?: string;
+  /** match only, source side: the source's word is its OCR's misreading of the quoted word (`otherText`) */
+  ocrReading?: boolean;
   /** insertion-point only: whether the inserted words stand in square brackets */
   editorial?: boolean;
   /** only-differences mode: the end of a shortened match, after `hiddenWords` words not shown */
@@ -212,7 +214,7 @@ export function buildComparisonView(
         break;
       case 'match':
         if (segment.quote) quotePaint.push({ span: segment.quote, priority: 1, run: { kind: 'match', text: '', id: ids.quote(index), counterpart: segment.source ? ids.source(index) : undefined, fragment } });
-        if (segment.source) sourcePaint.push({ span: segment.source, priority: 1, run: { kind: 'match', text: '', id: ids.source(index), counterpart: segment.quote ? ids.quote(index) : undefined, fragment } });
+        if (segment.source) sourcePaint.push({ span: segment.source, priority: 1, run: { kind: 'match', text: '', id: ids.source(index), counterpart: segment.quote ? ids.quote(index) : undefined, fragment, ...(segment.ocrReading ? { ocrReading: true, otherText: quoteText } : {}) } });
         break;
       case 'omission': {
         if (!segment.source) break;
