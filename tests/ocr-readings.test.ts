@@ -19,7 +19,7 @@ describe('isOcrMisreading', () => {
     ['besitzen', 'besigen', [], 'tz read as g'],
     ['modern', 'modem', [], 'rn read as m'],
     ['the', 'tbe', [], 'h read as b inside a word'],
-  ] as const)('accepts %s read as %s (%s)', (printed, read, edges) => {
+  ] as const)('accepts %s read as %s (%s)', (printed, read, edges, _why) => {
     expect(isOcrMisreading(printed, read, edges)).toBe(true);
   });
 
@@ -34,7 +34,7 @@ describe('isOcrMisreading', () => {
     ['besitzungen', 'befigungeu', [], 'three confusions'],
     ['an', 'in', [0], 'two letters: too short to tell'],
     ['天下', '天上', [0], 'unspaced scripts'],
-  ] as const)('refuses %s read as %s (%s)', (printed, read, edges) => {
+  ] as const)('refuses %s read as %s (%s)', (printed, read, edges, _why) => {
     expect(isOcrMisreading(printed, read, edges)).toBe(false);
   });
 });
