@@ -12,7 +12,7 @@
  * its own transactions, so a case and the source it points at are saved together.
  */
 import type pg from 'pg';
-import { chooseWindows, rankWindows, type PassageScore } from './windows.js';
+import { chooseWindows, rankWindows, scoreCommonOnly, scorePostings, usableTerms, type PassageScore } from './windows.js';
 import type { Citation } from '../cases/types.js';
 import { UserError } from '../errors.js';
 import { foldForSearch, searchTerms } from '../store/search-key.js';
@@ -326,38 +326,17 @@ export class PgSearchIndex implements SearchIndex {
          FROM unnest($1::text[]) AS t(term)`,
         [terms, RARE_LIMIT + 1],
       );
-      const scores = new Map<number, { score: number; terms: number }>();
-      const common: string[] = [];
-      let weightTotal = 0;
-      for (const { term, ids } of rows) {
-        if (ids.length > RARE_LIMIT) {
-          common.push(term);
-          continue;
-        }
-        if (ids.length === 0) continue;
-        const weight = Math.log(1 + total / ids.length);
-        weightTotal += weight;
-        for (const raw of ids) {
-          const id = Number(raw);
-          const hit = scores.get(id);
-          if (hit) {
-            hit.score += weight;
-            hit.terms++;
-          } else scores.set(id, { score: weight, terms: 1 });
-        }
-      }
-      if (scores.size === 0 && common.length > 0) {
+      const scored = scorePostings(rows.map(({ term, ids }) => ({ term, ids: ids.map(Number) })), total, RARE_LIMIT);
+      if (scored.scores.size === 0 && scored.common.length > 0) {
         // only common pairs: the passages that hold several of them at once
         const { rows: all } = await this.query<{ id: string }>('SELECT id FROM library_passages WHERE terms @> $1::text[] ORDER BY id LIMIT $2', [
-          spread(common, MAX_AND_TERMS),
+          spread(scored.common, MAX_AND_TERMS),
           perFragment * 4,
         ]);
-        for (const { id } of all) scores.set(Number(id), { score: 1, terms: Math.min(common.length, MAX_AND_TERMS) });
-        weightTotal = 1;
+        scoreCommonOnly(scored, all.map(({ id }) => Number(id)), MAX_AND_TERMS);
       }
-      if (scores.size === 0) continue;
-      const usable = terms.length - common.length || Math.min(common.length, MAX_AND_TERMS);
-      results.push(...(await this.bestWindows(fragment, scores, perFragment, usable, weightTotal)));
+      if (scored.scores.size === 0) continue;
+      results.push(...(await this.bestWindows(fragment, scored.scores, perFragment, usableTerms(terms.length, scored, MAX_AND_TERMS), scored.weightTotal)));
     }
     return results;
   }

@@ -15,7 +15,7 @@
  * synchronous); SqliteSearchIndex wraps them in the asynchronous SearchIndex.
  */
 import type Database from 'better-sqlite3';
-import { chooseWindows, rankWindows, type PassageScore } from './windows.js';
+import { chooseWindows, rankWindows, scoreCommonOnly, scorePostings, usableTerms, type PassageScore } from './windows.js';
 import type { CandidatePassage, FragmentQuery, LibraryTotals, SearchIndex } from './types.js';
 import { passagesOf, shingleTerms } from './shingles.js';
 
@@ -93,35 +93,14 @@ export class SqliteSearchIndex implements SearchIndex {
     for (const { fragment, keys } of fragments) {
       const terms = spread(shingleTerms(keys), MAX_TERMS_PER_FRAGMENT);
       if (terms.length === 0) continue;
-      const scores = new Map<number, { score: number; terms: number }>();
-      const common: string[] = [];
-      let weightTotal = 0;
-      for (const term of terms) {
-        const rows = this.statements.postings.all(quoteTerm(term), RARE_LIMIT + 1);
-        if (rows.length > RARE_LIMIT) {
-          common.push(term);
-          continue;
-        }
-        if (rows.length === 0) continue;
-        const weight = Math.log(1 + total / rows.length);
-        weightTotal += weight;
-        for (const id of rows) {
-          const hit = scores.get(id);
-          if (hit) {
-            hit.score += weight;
-            hit.terms++;
-          } else scores.set(id, { score: weight, terms: 1 });
-        }
-      }
-      if (scores.size === 0 && common.length > 0) {
+      const scored = scorePostings(terms.map((term) => ({ term, ids: this.statements.postings.all(quoteTerm(term), RARE_LIMIT + 1) })), total, RARE_LIMIT);
+      if (scored.scores.size === 0 && scored.common.length > 0) {
         // only common pairs: the passages that hold several of them at once
-        const query = spread(common, MAX_AND_TERMS).map(quoteTerm).join(' AND ');
-        for (const id of this.statements.postings.all(query, perFragment * 4)) scores.set(id, { score: 1, terms: Math.min(common.length, MAX_AND_TERMS) });
-        weightTotal = 1;
+        const query = spread(scored.common, MAX_AND_TERMS).map(quoteTerm).join(' AND ');
+        scoreCommonOnly(scored, this.statements.postings.all(query, perFragment * 4), MAX_AND_TERMS);
       }
-      if (scores.size === 0) continue;
-      const usable = terms.length - common.length || Math.min(common.length, MAX_AND_TERMS);
-      results.push(...this.bestWindows(fragment, scores, perFragment, usable, weightTotal));
+      if (scored.scores.size === 0) continue;
+      results.push(...this.bestWindows(fragment, scored.scores, perFragment, usableTerms(terms.length, scored, MAX_AND_TERMS), scored.weightTotal));
     }
     return results;
   }

@@ -18,6 +18,53 @@ export interface Window {
   terms: number;
 }
 
+/** One fragment's passages scored from its terms' postings, before any window is chosen. */
+export interface FragmentScores {
+  scores: Map<number, PassageScore>;
+  /** terms in more than the rare limit of passages: too common to vote */
+  common: string[];
+  /** the summed weight of the terms that voted */
+  weightTotal: number;
+}
+
+/**
+ * Each rare term (in at most `rareLimit` passages; a reader asks for one more to tell)
+ * votes for the passages holding it, weighted by its rarity, log(1 + passages / postings).
+ */
+export function scorePostings(postings: Iterable<{ term: string; ids: readonly number[] }>, passageTotal: number, rareLimit: number): FragmentScores {
+  const scores = new Map<number, PassageScore>();
+  const common: string[] = [];
+  let weightTotal = 0;
+  for (const { term, ids } of postings) {
+    if (ids.length > rareLimit) {
+      common.push(term);
+      continue;
+    }
+    if (ids.length === 0) continue;
+    const weight = Math.log(1 + passageTotal / ids.length);
+    weightTotal += weight;
+    for (const id of ids) {
+      const hit = scores.get(id);
+      if (hit) {
+        hit.score += weight;
+        hit.terms++;
+      } else scores.set(id, { score: weight, terms: 1 });
+    }
+  }
+  return { scores, common, weightTotal };
+}
+
+/** Only common terms voted: the passages holding `andTerms` of them at once, each with one vote. */
+export function scoreCommonOnly(scored: FragmentScores, passagesHoldingAll: readonly number[], andTerms: number): void {
+  for (const id of passagesHoldingAll) scored.scores.set(id, { score: 1, terms: Math.min(scored.common.length, andTerms) });
+  scored.weightTotal = 1;
+}
+
+/** How many of a fragment's terms could vote at all. */
+export function usableTerms(termCount: number, scored: FragmentScores, andTerms: number): number {
+  return termCount - scored.common.length || Math.min(scored.common.length, andTerms);
+}
+
 /** Every scored passage with its better neighbour, best first. */
 export function rankWindows(scores: Map<number, PassageScore>): Window[] {
   const windowed = [...scores].map(([id, hit]) => {
