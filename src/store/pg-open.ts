@@ -14,6 +14,11 @@ export interface PgStoreOptions {
   poolSize?: number;
   /** a name PostgreSQL shows for these connections in pg_stat_activity */
   applicationName?: string;
+  /**
+   * how long a request waits for a connection, new or from the full pool, before the store
+   * answers "not reachable just now" (default 5 s)
+   */
+  connectionTimeoutMs?: number;
 }
 
 export function isPostgresUrl(url: string | undefined): url is string {
@@ -27,7 +32,7 @@ export function createPgPool(url: string, options: PgStoreOptions = {}): pg.Pool
     max: options.poolSize ?? 10,
     application_name: options.applicationName ?? 'elision',
     // an outage answers 503 within a few seconds rather than hanging every request
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     // no statement of Elision's runs this long; a stuck one fails rather than holding a request
