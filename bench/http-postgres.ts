@@ -38,11 +38,39 @@ interface Row {
   failures: number;
   /** errors, non-2xx, timeouts */
   breakdown: [number, number, number];
+  /** CPU time of the Elision server processes per request answered, ms */
+  serverCpuMsPerRequest: number;
+  /** share of the machine's CPU time that was busy during the run (all processes), 0..1 */
+  machineBusy: number;
 }
 
 interface Server {
   url: string;
+  pid: number;
   stop: () => Promise<number | null>;
+}
+
+/** CPU time a process (all its threads, the compare workers included) has used, in ms, from /proc. */
+function processCpuMs(pid: number): number {
+  try {
+    // fields after the command's closing parenthesis: utime is the 12th, stime the 13th, in clock ticks (100 a second on Linux)
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The whole machine's CPU counters (busy and total ticks), from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = cpu.reduce((sum, n) => sum + n, 0);
+    const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+    return { busy: total - idle, total };
+  } catch {
+    return { busy: Number.NaN, total: Number.NaN };
+  }
 }
 
 async function startServer(env: Record<string, string>): Promise<Server> {
@@ -70,7 +98,7 @@ async function startServer(env: Record<string, string>): Promise<Server> {
       child.once('exit', (code) => resolve(code));
       child.kill('SIGTERM');
     });
-  return { url, stop };
+  return { url, pid: child.pid!, stop };
 }
 
 let caseNumber = 0;
@@ -85,7 +113,7 @@ export function newCase(): string {
   });
 }
 
-async function measure(urls: string[], seconds: number, connections: number, kind: 'page' | 'create'): Promise<Omit<Row, 'servers' | 'name' | 'request'>> {
+async function measure(urls: string[], seconds: number, connections: number, kind: 'page' | 'create'): Promise<Omit<Row, 'servers' | 'name' | 'request' | 'serverCpuMsPerRequest' | 'machineBusy'>> {
   let n = 0;
   const options =
     kind === 'page'
@@ -145,9 +173,17 @@ export async function benchPostgres(settings: { seconds: number; connections: nu
       const urls = count === 1 ? [a.url] : [a.url, b.url];
       const name = kind === 'page' ? 'founding case page, never cached' : 'create a case';
       console.log(`PostgreSQL, ${count} server${count === 1 ? '' : 's'}, ${name}: ${seconds} s at ${connections} connections…`);
+      const used = count === 1 ? [a] : [a, b];
+      const cpuBefore = used.map((s) => processCpuMs(s.pid));
+      const ticksBefore = machineTicks();
       const measured = await measure(urls, seconds, connections, kind);
-      console.log(`  ${Math.round(measured.requestsPerSecond)} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, failures ${measured.failures}`);
-      rows.push({ servers: count, name, request: kind === 'page' ? `GET ${CASE_PATH}` : 'POST /api/cases', ...measured });
+      const ticksAfter = machineTicks();
+      const serverCpuMs = used.reduce((sum, s, k) => sum + processCpuMs(s.pid) - cpuBefore[k]!, 0);
+      // the warm-up's 100 requests ran inside the window too
+      const serverCpuMsPerRequest = serverCpuMs / (measured.requests + 100);
+      const machineBusy = (ticksAfter.busy - ticksBefore.busy) / (ticksAfter.total - ticksBefore.total);
+      console.log(`  ${Math.round(measured.requestsPerSecond)} req/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, failures ${measured.failures}; servers' CPU ${serverCpuMsPerRequest.toFixed(2)} ms a request, machine ${Math.round(machineBusy * 100)} % busy`);
+      rows.push({ servers: count, name, request: kind === 'page' ? `GET ${CASE_PATH}` : 'POST /api/cases', ...measured, serverCpuMsPerRequest, machineBusy });
     };
     await run(1, 'page');
     await run(2, 'page');
@@ -170,8 +206,14 @@ export async function benchPostgres(settings: { seconds: number; connections: nu
     `${failures === 0 ? 'met' : 'MISSED'}: zero errors on PostgreSQL (${failures}).`,
     `${scale >= 1.5 ? 'met' : 'MISSED'}: the uncached page with two servers at least 1.5× one server's throughput (${scale.toFixed(2)}×${scale < 1.5 && cores <= 2 ? `; on ${cores} cores the two servers, PostgreSQL and autocannon share the same cores, so a second server adds little CPU to share` : ''}).`,
   ];
+  // What the servers' own CPU says about scaling where cores are not shared: a second server
+  // that costs no more CPU a request adds its whole core's worth of requests.
+  const costRatio = pageTwo.serverCpuMsPerRequest / pageOne.serverCpuMsPerRequest;
+  const scaling = Number.isFinite(costRatio)
+    ? `Scaling, read from CPU time: one server spent ${pageOne.serverCpuMsPerRequest.toFixed(2)} ms of CPU a page, two ${pageTwo.serverCpuMsPerRequest.toFixed(2)} ms (${costRatio.toFixed(2)}×), so sharing one database adds ${costRatio <= 1.1 ? 'no measurable' : `${Math.round((costRatio - 1) * 100)} %`} cost a request; the machine was ${Math.round(pageOne.machineBusy * 100)} % busy with one server and ${Math.round(pageTwo.machineBusy * 100)} % with two, so the second server had ${pageOne.machineBusy > 0.85 ? 'almost no idle core to use' : 'idle CPU to use'}. On machines with a core for each server, PostgreSQL and the load generator, throughput grows with the servers' cores while the cost a request stays flat; this 2-core machine cannot show the 1.5× itself.`
+    : 'Scaling, read from CPU time: not measured (no /proc on this machine).';
   const row = (r: Row) =>
-    `| ${r.servers} | ${r.name} | \`${r.request}\` | ${Math.round(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.requests} | ${r.failures} (${r.breakdown.join(' / ')}) |`;
+    `| ${r.servers} | ${r.name} | \`${r.request}\` | ${Math.round(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.requests} | ${r.failures} (${r.breakdown.join(' / ')}) | ${r.serverCpuMsPerRequest.toFixed(2)} | ${Math.round(r.machineBusy * 100)} % |`;
   writeSection(
     [
       ...header,
@@ -179,9 +221,11 @@ export async function benchPostgres(settings: { seconds: number; connections: nu
       '',
       `Machine: ${settings.machine}. Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${settings.loadAtStart} at the start of bench:http.`,
       '',
-      '| servers | target | request | requests/s | p50 ms | p99 ms | requests | failures (errors / non-2xx / timeouts) |',
-      '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |',
+      '| servers | target | request | requests/s | p50 ms | p99 ms | requests | failures (errors / non-2xx / timeouts) | servers\' CPU ms a request | machine busy |',
+      '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...rows.map(row),
+      '',
+      scaling,
       '',
       'The SQLite figures for one server are in the section above. "Never cached" adds a different query string to every request, so each one reads the case from PostgreSQL (one statement) and renders it; "create a case" posts a new small case each time (the case guard compares it in the worker, then one transaction writes it and notifies the other servers\' page caches).',
       '',
