@@ -9,6 +9,7 @@
 export * from './verdict.js';
 export * from './words.js';
 export * from './pieces.js';
+export * from './reading.js';
 export * from './quoted-by.js';
 export * from './escape.js';
 export * from './provenance.js';

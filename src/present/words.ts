@@ -37,6 +37,23 @@ export function tally(comparison: Comparison): Tally {
   };
 }
 
+/** The changes `stats` counts one by one, in the order the counts line lists them. */
+export type CountedChange = 'silentOmissions' | 'markedOmissions' | 'insertions' | 'alterations' | 'editorialChanges';
+
+const COUNTED: ReadonlyArray<[CountedChange, string, string]> = [
+  ['silentOmissions', 'silent omission', 'silent omissions'],
+  ['markedOmissions', 'marked omission', 'marked omissions'],
+  ['insertions', 'insertion without brackets', 'insertions without brackets'],
+  ['alterations', 'alteration without brackets', 'alterations without brackets'],
+  ['editorialChanges', 'editorial change in brackets', 'editorial changes in brackets'],
+];
+
+/** One count of a comparison in words, as the counts line says it: "2 marked omissions". */
+export function countPhrase(comparison: Pick<Comparison, 'stats'>, change: CountedChange): string {
+  const [, one, many] = COUNTED.find(([key]) => key === change)!;
+  return plural(comparison.stats[change], one, many);
+}
+
 /**
  * The comparison's counts in one line, the same on every surface, e.g.
  * "84 words quoted, 60 left out (42% of the span): 1 marked omission, 1 editorial change."
@@ -49,11 +66,7 @@ export function countsLine(comparison: Comparison): string {
   const missing = t.fragments - t.fragmentsFound;
   const items = [
     missing > 0 ? `${plural(missing, 'fragment')} of ${t.fragments} not found` : '',
-    stats.silentOmissions > 0 ? plural(stats.silentOmissions, 'silent omission') : '',
-    stats.markedOmissions > 0 ? plural(stats.markedOmissions, 'marked omission') : '',
-    stats.insertions > 0 ? plural(stats.insertions, 'insertion without brackets', 'insertions without brackets') : '',
-    stats.alterations > 0 ? plural(stats.alterations, 'alteration without brackets', 'alterations without brackets') : '',
-    stats.editorialChanges > 0 ? plural(stats.editorialChanges, 'editorial change in brackets', 'editorial changes in brackets') : '',
+    ...COUNTED.map(([key]) => (stats[key] > 0 ? countPhrase(comparison, key) : '')),
     comparison.reordered ? 'fragments reordered' : '',
   ].filter(Boolean);
   return `${head}${items.length > 0 ? `: ${items.join(', ')}` : ''}.`;

@@ -25,7 +25,19 @@ import { ROUTER_OPTIONS, type RouteDeps } from '../route-deps.js';
 import { caseCompareOptions, compareCase } from '../case-comparisons.js';
 import { jobContext } from '../request-signal.js';
 import { buildComparisonView, buildDebateView } from '../comparison-view.js';
-import { countsLine, plural, presentVerdict, quotationLabel, quotedByLine, type VerdictView } from '../../present/index.js';
+import {
+  changeGroups,
+  contextOf,
+  countPhrase,
+  countsLine,
+  presentVerdict,
+  quotationLabel,
+  quotedByLine,
+  readThrough,
+  type ChangeGroup,
+  type ReadThroughPiece,
+  type VerdictView,
+} from '../../present/index.js';
 
 const markdown = new MarkdownIt({ html: false, linkify: true });
 
@@ -84,19 +96,22 @@ export interface ReadingPiece {
   sourceText?: string;
 }
 
-/** Which step first shows a segment's source-side secret: marked cuts at 2, the other changes at 3, context at 4. */
-function revealStepOf(segment: Segment): number {
-  switch (segment.kind) {
-    case 'omission':
-      return segment.marked ? 2 : 3;
+/** Which step first shows what a piece of the reading hides: marked cuts at 2, the other changes at 3, context at 4. */
+function revealStepOf(piece: ReadThroughPiece): number {
+  switch (piece.kind) {
+    case 'cut':
+      return piece.marked ? 2 : 3;
     case 'insertion':
     case 'alteration':
       return 3;
     case 'context-before':
     case 'context-after':
       return 4;
-    default:
-      return 2;
+    case 'gap':
+      // source words between segments are unrevealed source until the context is shown
+      return piece.words ? 4 : 1;
+    case 'match':
+      return 1;
   }
 }
 
@@ -108,60 +123,40 @@ export function cueRevealStep(cue: Cue, segments: Segment[]): number {
 }
 
 /**
- * The passage as the student sees it at `step` (2 or later): the quoted words, with what
- * that step reveals filled in and marked. Before its step, a silent omission is simply
- * absent (as in the quotation) and an insertion or alteration reads as printed, so the
- * HTML holds no text the student has not been shown yet.
+ * The passage as the student sees it at `step` (2 or later): the passage read through
+ * (src/present's readThrough, as the CLI prints it), with what that step reveals filled
+ * in and marked. Before its step, a silent omission is simply absent (as in the
+ * quotation) and an insertion or alteration reads as printed, so the HTML holds no text
+ * the student has not been shown yet.
  */
 export function buildReading(comparison: Comparison, quote: string, source: string, step: number): ReadingPiece[] {
   const pieces: ReadingPiece[] = [];
-  let cursor = -1;
-  const push = (piece: ReadingPiece): void => {
-    if (piece.text !== '') pieces.push(piece);
-  };
-  const gapBefore = (start: number, allowWords: boolean): void => {
-    if (cursor >= 0 && start > cursor) {
-      const gap = source.slice(cursor, start);
-      // Text between segments is white space or punctuation; words there would be unrevealed source.
-      if (allowWords || !/[\p{L}\p{N}]/u.test(gap)) push({ kind: 'plain', text: gap });
-    }
-  };
-  for (const segment of comparison.segments) {
-    const revealed = step >= revealStepOf(segment);
-    const sourceText = segment.source ? source.slice(segment.source.start, segment.source.end) : '';
-    const quoteText = segment.quote ? quote.slice(segment.quote.start, segment.quote.end) : '';
-    switch (segment.kind) {
+  for (const piece of readThrough({ comparison, quote, source })) {
+    const revealed = step >= revealStepOf(piece);
+    switch (piece.kind) {
+      case 'gap':
+        if (revealed) pieces.push({ kind: 'plain', text: piece.text });
+        break;
       case 'context-before':
       case 'context-after':
-        if (!revealed || !segment.source) break;
-        gapBefore(segment.source.start, true);
-        push({ kind: 'context', text: sourceText });
-        cursor = Math.max(cursor, segment.source.end);
+        if (revealed) pieces.push({ kind: 'context', text: piece.text });
         break;
       case 'match':
-        if (segment.source) gapBefore(segment.source.start, step >= 4);
-        else if (pieces.length > 0) push({ kind: 'plain', text: ' ' });
-        push({ kind: 'kept', text: segment.source ? sourceText : quoteText });
-        if (segment.source) cursor = Math.max(cursor, segment.source.end);
+        pieces.push({ kind: 'kept', text: piece.text });
         break;
-      case 'omission':
-        if (!segment.source) break;
-        if (revealed) {
-          gapBefore(segment.source.start, step >= 4);
-          push({ kind: segment.marked ? 'cut-marked' : 'cut-silent', text: sourceText });
-        } else if (segment.marked) {
-          push({ kind: 'plain', text: ' … ' });
-        }
+      case 'cut':
+        // a page header or number the source's OCR left in is no omission (no count has it)
+        if (piece.pageFurniture) break;
+        if (revealed) pieces.push({ kind: piece.marked ? 'cut-marked' : 'cut-silent', text: piece.text });
+        else if (piece.marked) pieces.push({ kind: 'plain', text: ' … ' });
         // An unrevealed silent cut leaves no trace, exactly as in the quotation.
-        cursor = Math.max(cursor, segment.source.end);
         break;
       case 'insertion':
-        push(revealed ? { kind: segment.editorial ? 'inserted-editorial' : 'inserted', text: quoteText } : { kind: 'kept', text: quoteText });
+        pieces.push(revealed ? { kind: piece.editorial ? 'inserted-editorial' : 'inserted', text: piece.text } : { kind: 'kept', text: piece.text });
         break;
       case 'alteration':
-        if (segment.source) gapBefore(segment.source.start, step >= 4);
-        push(revealed ? { kind: 'altered', text: quoteText, sourceText } : { kind: 'kept', text: quoteText });
-        if (segment.source) cursor = Math.max(cursor, segment.source.end);
+        // a bracketed capital is no change: it reads as printed
+        pieces.push(revealed && !piece.caseOnly ? { kind: 'altered', text: piece.text, sourceText: piece.sourceText } : { kind: 'kept', text: piece.text });
         break;
     }
   }
@@ -169,27 +164,17 @@ export function buildReading(comparison: Comparison, quote: string, source: stri
 }
 
 export interface Findings {
-  markedOmissions: string[];
-  silentOmissions: string[];
-  insertions: Array<{ text: string; editorial: boolean }>;
-  alterations: Array<{ quoteText: string; sourceText: string }>;
+  /** every kind of change the counts name, each with its list (src/present's changeGroups) */
+  groups: ChangeGroup[];
   contextBefore: string;
   contextAfter: string;
 }
 
 /** Everything a comparison finds, as lists of texts, for the answer sheet. */
 export function listFindings(comparison: Comparison, quote: string, source: string): Findings {
-  const findings: Findings = { markedOmissions: [], silentOmissions: [], insertions: [], alterations: [], contextBefore: '', contextAfter: '' };
-  const sourceOf = (s: Segment): string => (s.source ? source.slice(s.source.start, s.source.end) : '');
-  const quoteOf = (s: Segment): string => (s.quote ? quote.slice(s.quote.start, s.quote.end) : '');
-  for (const segment of comparison.segments) {
-    if (segment.kind === 'omission') (segment.marked ? findings.markedOmissions : findings.silentOmissions).push(sourceOf(segment));
-    else if (segment.kind === 'insertion') findings.insertions.push({ text: quoteOf(segment), editorial: Boolean(segment.editorial) });
-    else if (segment.kind === 'alteration') findings.alterations.push({ quoteText: quoteOf(segment), sourceText: sourceOf(segment) });
-    else if (segment.kind === 'context-before') findings.contextBefore = sourceOf(segment);
-    else if (segment.kind === 'context-after') findings.contextAfter = sourceOf(segment);
-  }
-  return findings;
+  const pieces = readThrough({ comparison, quote, source });
+  const context = contextOf(pieces);
+  return { groups: changeGroups(pieces), contextBefore: context.before, contextAfter: context.after };
 }
 
 export function exerciseRouter({ store, pool }: RouteDeps): Router {
@@ -249,7 +234,7 @@ export function exerciseRouter({ store, pool }: RouteDeps): Router {
         pieces,
         cues,
         found: comparison.found,
-        counts: step.id === 'marked' ? `${plural(comparison.stats.markedOmissions, 'marked omission')} filled in.` : countsLine(comparison),
+        counts: step.id === 'marked' ? `${countPhrase(comparison, 'markedOmissions')} filled in.` : countsLine(comparison),
         verdict: stepNumber === steps.length ? presentVerdict(comparison) : undefined,
         debate: step.id === 'debate' ? buildDebateView(kase.quotations.map((q, i) => ({ quote: q.text, comparison: comparisons[i]! })), source) : undefined,
       };
