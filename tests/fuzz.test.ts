@@ -5,11 +5,9 @@
  * Never a crash, never an offset outside the text, always an answer or a clear error.
  * Run counts are bounded so the suite stays within seconds.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,12 +15,10 @@ import { compare } from '../src/core/compare.js';
 import type { Comparison, Span } from '../src/core/types.js';
 import { createApp } from '../src/web/app.js';
 import { memoryStore } from './helpers/temp-store.js';
-import { projectRoot } from './helpers/server-process.js';
+import { cli, type CliRun } from './helpers/cli.js';
 
 /** The real store, in memory: these tests are about the app around it. */
 const sharedStore = await memoryStore();
-
-const run = promisify(execFile);
 
 // A fixed seed keeps CI repeatable; FUZZ_SEED=random (or a number) explores further.
 // fast-check prints the seed and the shrunk counterexample of any failure.
@@ -306,61 +302,70 @@ describe('POST /api/compare under fuzzing', () => {
 
 // ---- the command line -------------------------------------------------------------------------
 
-describe('the CLI under fuzzing', () => {
+describe('the CLI under fuzzing (in process, through runCli)', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'elision-fuzz-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function cli(quote: string | Buffer, source: string | Buffer, name: string) {
+  async function compareFiles(quote: string | Buffer, source: string | Buffer, name: string, format = 'json'): Promise<CliRun> {
     const quoteFile = path.join(dir, `${name}.quote.txt`);
     const sourceFile = path.join(dir, `${name}.source.txt`);
     writeFileSync(quoteFile, quote);
     writeFileSync(sourceFile, source);
-    try {
-      const { stdout, stderr } = await run('npm', ['run', '--silent', 'cli', '--', 'compare', quoteFile, sourceFile, '--format', 'json'], {
-        cwd: projectRoot,
-        maxBuffer: 64 * 1024 * 1024,
-        timeout: 60_000,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-    }
+    return cli(['compare', quoteFile, sourceFile, '--format', format]);
   }
 
-  function expectContract(result: { code: number; stdout: string; stderr: string }, quote: string, source: string) {
+  /** Exit 0 with a well-formed comparison, or 2 with one line on stderr; never a stack trace, never anything else. */
+  function expectContract(result: CliRun, quote: string, source: string, format = 'json') {
     expect([0, 2], `exit ${result.code}: ${result.stderr}`).toContain(result.code);
+    expect(result.stderr).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|Internal error/);
     if (result.code === 0) {
-      expectWellFormed(JSON.parse(result.stdout) as Comparison, quote, source);
+      expect(result.stderr).toBe('');
+      if (format === 'json') expectWellFormed(JSON.parse(result.stdout) as Comparison, quote, source);
+      else expect(result.stdout).toMatch(/\nVerdict: .+\n/);
     } else {
       expect(result.stdout).toBe('');
-      expect(result.stderr.trim().split('\n')).toHaveLength(1);
-      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(result.stderr).toMatch(/^elision: [^\n]+\n$/);
     }
   }
 
   it('exits 0 with a comparison or 2 with one line on stderr, for generated pairs', async () => {
-    const samples = fc.sample(hostilePair, { numRuns: 4, seed: 20261127 });
-    const results = await Promise.all(samples.map(({ quote, source }, i) => cli(quote, source, `gen${i}`)));
-    results.forEach((result, i) => {
+    const samples = fc.sample(hostilePair, { numRuns: 60, seed: 20261127 });
+    for (const [i, { quote, source }] of samples.entries()) {
       // files hold UTF-8: a lone surrogate is written as U+FFFD, and that is what the CLI read
-      const quote = Buffer.from(samples[i]!.quote).toString('utf8');
-      const source = Buffer.from(samples[i]!.source).toString('utf8');
-      expectContract(result, quote, source);
-    });
+      const format = i % 3 === 2 ? 'text' : 'json';
+      expectContract(await compareFiles(quote, source, `gen${i}`, format), Buffer.from(quote).toString('utf8'), Buffer.from(source).toString('utf8'), format);
+    }
+  }, 120_000);
+
+  it('answers any arguments at all with exit 0 or 2 and never a stack trace', async () => {
+    const quoteFile = path.join(dir, 'args.quote.txt');
+    const sourceFile = path.join(dir, 'args.source.txt');
+    writeFileSync(quoteFile, 'the age of wisdom');
+    writeFileSync(sourceFile, 'It was the age of wisdom, it was the age of foolishness.');
+    const argument = fc.oneof(
+      fc.constantFrom('compare', 'find', 'library', 'add', 'list', 'migrate-store', '-', '--format', 'json', 'text', 'md', 'pdf', '--context', '--context-words', '--color', '--no-color', '-h', '--from', '--to', quoteFile, sourceFile, dir),
+      fc.string({ maxLength: 12 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(argument, { maxLength: 6 }), async (argv) => {
+        // no database is opened: library and find get a file that is not there to read, or refuse first
+        const result = await cli(argv, { env: { ELISION_DB: path.join(dir, 'no-such-folder', 'x.db') } });
+        expect([0, 1, 2], `${JSON.stringify(argv)}: ${result.stderr}`).toContain(result.code);
+        expect(result.stderr).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
+        if (result.code === 2) expect(result.stderr.trimEnd().split('\n'), JSON.stringify(argv)).toHaveLength(1);
+      }),
+      { numRuns: 150 },
+    );
   }, 120_000);
 
   it('handles the extreme shapes, bad UTF-8 and empty files', async () => {
-    const cases = [
-      ...extremePairs().filter((pair) => /huge single word|thousands of ellipses|nested|only white space/.test(pair.name)),
-    ];
-    const results = await Promise.all(cases.map(({ quote, source }, i) => cli(quote, source, `extreme${i}`)));
-    results.forEach((result, i) => expectContract(result, cases[i]!.quote, cases[i]!.source));
+    const cases = extremePairs().filter((pair) => /huge single word|thousands of ellipses|nested|only white space/.test(pair.name));
+    for (const [i, { quote, source }] of cases.entries()) expectContract(await compareFiles(quote, source, `extreme${i}`), quote, source);
 
-    const badUtf8 = await cli(Buffer.from([0x66, 0xff, 0xfe, 0x80]), 'some source text', 'bad-utf8');
+    const badUtf8 = await compareFiles(Buffer.from([0x66, 0xff, 0xfe, 0x80]), 'some source text', 'bad-utf8');
     expect(badUtf8.code).toBe(2);
     expectContract(badUtf8, '', '');
-    const empty = await cli('', 'some source text', 'empty');
+    const empty = await compareFiles('', 'some source text', 'empty');
     expect(empty.code).toBe(2);
     expectContract(empty, '', '');
   }, 120_000);

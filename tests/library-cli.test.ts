@@ -1,21 +1,17 @@
 /**
- * `library add`, `library reindex` and `find` through `npm run --silent cli` as a user
- * runs them (standard output not a terminal: plain progress lines), and in process with
- * a terminal's settings for the progress bar.
+ * `library add`, `library reindex` and `find` as a user runs them, in process through
+ * runCli (the function the `elision` program runs): standard output not a terminal
+ * (plain progress lines), and a terminal's (the progress bar).
  */
-import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runLibraryCommand, type CliIo } from '../src/cli/library.js';
+import { cli as runCli } from './helpers/cli.js';
 import { builtInSource } from './helpers/generated-library.js';
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elision-library-cli-'));
 const db = path.join(dir, 'data', 'library.db');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -33,22 +29,9 @@ write('books/broken.pdf', '%PDF-1.4 this is not really a PDF');
 write('books/.hidden.txt', 'a hidden file is not added');
 write('books/picture.png', 'not a text');
 
-/** In process, with the same code as the real command (cheaper than a process under a loaded CI machine). */
-async function inProcess(args: string[], dbFile = db): Promise<{ stdout: string; stderr: string; code: number }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runLibraryCommand(args, { out: (t) => (stdout += t), err: (t) => (stderr += t), isTty: false, env: { ELISION_DB: dbFile } });
-  return { stdout, stderr, code };
-}
-
-async function cli(args: string[], dbFile = db): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: root, env: { ...process.env, ELISION_DB: dbFile } });
-    return { stdout, stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
+/** The CLI in process, on a library of its own. */
+async function cli(args: string[], dbFile = db, env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+  return runCli(args, { env: { ELISION_DB: dbFile, ...env } });
 }
 
 describe('library add', () => {
@@ -67,12 +50,12 @@ describe('library add', () => {
     expect(first.stdout).not.toContain('\r');
     expect(first.stderr).toBe('');
 
-    const second = await inProcess(['library', 'add', path.join(dir, 'books', 'Origin of Species.txt'), path.join(dir, 'books', 'plays')]);
+    const second = await cli(['library', 'add', path.join(dir, 'books', 'Origin of Species.txt'), path.join(dir, 'books', 'plays')]);
     expect(second.code).toBe(0);
     expect(second.stdout).toContain(': already there\n');
     expect(second.stdout).toContain('Added 0, already there 2, refused 0.\n');
 
-    const list = JSON.parse((await inProcess(['library', 'list', '--format', 'json'])).stdout) as Array<{ title: string }>;
+    const list = JSON.parse((await cli(['library', 'list', '--format', 'json'])).stdout) as Array<{ title: string }>;
     // titled by the file name without its extension
     expect(list.map((s) => s.title)).toEqual(['Hamlet', 'Origin of Species']);
   }, 120_000);
@@ -85,22 +68,22 @@ describe('library add', () => {
     expect(result.searched).toEqual({ sources: 2, characters: builtInSource('darwin-eye').length + builtInSource('hamlet-yorick').length });
     expect(result.results[0]).toMatchObject({ title: 'Hamlet', rating: 'verbatim', comparison: { version: 1, found: true, verdict: { rating: 'verbatim' } } });
     expect(typeof result.results[0].sourceId).toBe('number');
-    const text = await inProcess(['find', quote]);
+    const text = await cli(['find', quote]);
     expect(text.stdout).toMatch(/^Verbatim in Hamlet\.\n/);
     expect(text.stdout).toContain('Searched 2 sources');
 
-    const reindex = await inProcess(['library', 'reindex']);
+    const reindex = await cli(['library', 'reindex']);
     expect(reindex.stdout).toBe(`Reindexed 2 sources, ${result.searched.characters.toLocaleString('en')} characters.\n`);
   }, 120_000);
 
   it('says what is wrong in one line with exit 2: too short a quotation, an empty library, a missing argument', async () => {
-    const short = await inProcess(['find', write('short.txt', 'Yorick')]);
+    const short = await cli(['find', write('short.txt', 'Yorick')]);
     expect(short).toMatchObject({ code: 2, stdout: '' });
     expect(short.stderr).toMatch(/^elision: The quotation has one word: give at least 4 words to search the library for\.\n$/);
-    const empty = await inProcess(['find', write('long.txt', 'a fellow of infinite jest')], path.join(dir, 'empty.db'));
+    const empty = await cli(['find', write('long.txt', 'a fellow of infinite jest')], path.join(dir, 'empty.db'));
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/^elision: The library is empty/);
-    const nothing = await inProcess(['library', 'add']);
+    const nothing = await cli(['library', 'add']);
     expect(nothing.code).toBe(2);
     expect(nothing.stderr).toBe('elision: library add needs at least one file, folder or address.\n');
   }, 120_000);
@@ -116,14 +99,13 @@ describe('library add with an address', () => {
     const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}/books/walden.html`;
     try {
       const dbFile = path.join(dir, 'address.db');
-      const refused = await inProcess(['library', 'add', address], dbFile);
+      const refused = await cli(['library', 'add', address], dbFile);
       expect(refused.code).toBe(1);
       expect(refused.stdout).toMatch(/refused: .*loopback/);
-      let stdout = '';
-      const code = await runLibraryCommand(['library', 'add', address], { out: (t) => (stdout += t), err: () => {}, isTty: false, env: { ELISION_DB: dbFile, ELISION_FETCH_ALLOW_PRIVATE: '1' } });
-      expect(code).toBe(0);
-      expect(stdout).toContain(`[1/1] ${address}: added`);
-      const list = JSON.parse((await inProcess(['library', 'list', '--format', 'json'], dbFile)).stdout) as Array<{ title: string }>;
+      const added = await cli(['library', 'add', address], dbFile, { ELISION_FETCH_ALLOW_PRIVATE: '1' });
+      expect(added.code).toBe(0);
+      expect(added.stdout).toContain(`[1/1] ${address}: added`);
+      const list = JSON.parse((await cli(['library', 'list', '--format', 'json'], dbFile)).stdout) as Array<{ title: string }>;
       expect(list.map((s) => s.title)).toEqual(['Walden']);
     } finally {
       server.close();
@@ -133,10 +115,11 @@ describe('library add with an address', () => {
 
 describe('the progress bar on a terminal', () => {
   it('is redrawn in place on standard error and cleared, leaving the summary alone on standard output', async () => {
-    let out = '';
-    let err = '';
-    const io: CliIo = { out: (t) => (out += t), err: (t) => (err += t), isTty: true, columns: 100, env: { ELISION_DB: path.join(dir, 'tty.db') } };
-    const code = await runLibraryCommand(['library', 'add', path.join(dir, 'books', 'plays'), path.join(dir, 'books', 'Origin of Species.txt')], io);
+    const { code, stdout: out, stderr: err } = await runCli(['library', 'add', path.join(dir, 'books', 'plays'), path.join(dir, 'books', 'Origin of Species.txt')], {
+      tty: true,
+      columns: 100,
+      env: { ELISION_DB: path.join(dir, 'tty.db') },
+    });
     expect(code).toBe(0);
     expect(out).toBe('Added 2, already there 0, refused 0.\n');
     expect(err).toContain('\r\x1b[KAdding [');

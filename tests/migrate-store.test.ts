@@ -3,12 +3,11 @@
  * built-in case) copied into a real PostgreSQL database; whole, verified, idempotent,
  * and refused without writing anything when a slug there holds something else.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runMigrateStore } from '../src/cli/migrate-store.js';
+import { cli } from './helpers/cli.js';
 import { openCaseStore } from '../src/store/case-store.js';
 import { importBuiltInCases } from '../src/store/import-built-in.js';
 import { openPostgresStore } from '../src/store/pg-open.js';
@@ -53,9 +52,9 @@ describe.runIf(postgresUrl)('migrate-store from SQLite to PostgreSQL', () => {
   });
 
   it('copies every case exactly, verifies it, and copies nothing the second time', async () => {
-    const first = await runMigrateStore(['--from', file, '--to', db.url]);
+    const first = await cli(['migrate-store', '--from', file, '--to', db.url]);
     expect(first.stderr).toBe('');
-    expect(first.exitCode).toBe(0);
+    expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^Copied 9 case\(s\) from .* 0 already there\.\nVerified 9 case\(s\), \d+ quotation\(s\), \d+ tag\(s\), \d+ library source\(s\), 1 dismissed built-in case\(s\): every checksum matches/);
 
     const sqlite = await openCaseStore(file);
@@ -81,8 +80,8 @@ describe.runIf(postgresUrl)('migrate-store from SQLite to PostgreSQL', () => {
       await target.close();
     }
 
-    const second = await runMigrateStore(['--from', file, '--to', db.url]);
-    expect(second.exitCode).toBe(0);
+    const second = await cli(['migrate-store', '--from', file, '--to', db.url]);
+    expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/^Copied 0 case\(s\) .* 9 already there\./);
   });
 
@@ -90,22 +89,21 @@ describe.runIf(postgresUrl)('migrate-store from SQLite to PostgreSQL', () => {
     const target = await openPostgresStore(db.url);
     await target.create({ title: 'Other', source: { text: 'Another text.', citation: {} }, quotations: [{ text: 'Another' }] }, 'darwin-eye');
     await target.close();
-    const result = await runMigrateStore(['--from', file, '--to', db.url]);
-    expect(result).toMatchObject({ exitCode: 2, stdout: '' });
+    const result = await cli(['migrate-store', '--from', file, '--to', db.url]);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
     expect(result.stderr).toMatch(/^The case "darwin-eye" is already in postgres:\/\/.* with different content; nothing was copied\./);
     const after = await openPostgresStore(db.url);
     expect((await after.list()).map((c) => c.slug)).toEqual(['darwin-eye']);
     await after.close();
   });
 
-  it('answers bad arguments and an unreachable database with one line and exit 2, through the real CLI', () => {
-    const run = (...args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate-store', ...args], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
-    const missing = run('--from', path.join(dir, 'nope.db'), '--to', db.url);
-    expect(missing.status).toBe(2);
+  it('answers bad arguments and an unreachable database with one line and exit 2', async () => {
+    const run = (...args: string[]) => cli(['migrate-store', ...args]);
+    const missing = await run('--from', path.join(dir, 'nope.db'), '--to', db.url);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^There is no SQLite file at .*nope\.db"\.\n$/);
-    const refused = run('--from', file, '--to', 'postgres://postgres:secret@127.0.0.1:1/x');
-    expect(refused.status).toBe(2);
+    const refused = await run('--from', file, '--to', 'postgres://postgres:secret@127.0.0.1:1/x');
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^cannot reach PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/x: connection refused/);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
   });

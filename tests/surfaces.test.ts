@@ -13,12 +13,12 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli.js';
 import { compare } from '../src/core/compare.js';
 import type { Case, CaseStore } from '../src/cases/types.js';
 import { escapeHtml, escapeMarkdown, presentVerdict, type VerdictView } from '../src/present/index.js';
 import { loadBuiltInCases } from '../src/store/import-built-in.js';
 import { createApp } from '../src/web/app.js';
+import { cli } from './helpers/cli.js';
 import { memoryStore, tempDir, type TempDir } from './helpers/temp-store.js';
 
 const CASES_DIR = path.resolve('data/cases');
@@ -160,18 +160,18 @@ describe.each(SLUGS)('the case %s', (slug) => {
     expect(shownOnSheet.map(shown)).toEqual(expected.map((_v, i) => want(i)));
   });
 
-  it('the CLI prints it, in text and in JSON', () => {
-    kase.quotations.forEach((quotation, i) => {
+  it('the CLI prints it, in text and in JSON (in process, through runCli)', async () => {
+    const sourceFile = dir.file(`${slug}-source.txt`);
+    writeFileSync(sourceFile, kase.source.text);
+    for (const [i, quotation] of kase.quotations.entries()) {
       const quoteFile = dir.file(`${slug}-${i}.txt`);
-      const sourceFile = dir.file(`${slug}-source.txt`);
       writeFileSync(quoteFile, quotation.text);
-      writeFileSync(sourceFile, kase.source.text);
-      const text = runCli(['compare', quoteFile, sourceFile, '--no-color']);
-      expect(text.exitCode).toBe(0);
+      const text = await cli(['compare', quoteFile, sourceFile, '--no-color']);
+      expect(text.code).toBe(0);
       expect(text.stdout).toContain(`\nVerdict: ${expected[i]!.label}. ${expected[i]!.summary}\n`);
-      const json = JSON.parse(runCli(['compare', quoteFile, sourceFile, '--format', 'json']).stdout);
+      const json = JSON.parse((await cli(['compare', quoteFile, sourceFile, '--format', 'json'])).stdout);
       expect(shown(json.verdict)).toEqual(want(i));
-    });
+    }
   });
 
   it('every export carries it', async () => {

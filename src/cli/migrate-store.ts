@@ -25,31 +25,33 @@ import { UserError } from '../errors.js';
 import { openCaseStore } from '../store/case-store.js';
 import { isPostgresUrl, openPostgresStore } from '../store/pg-open.js';
 import { describeDatabaseUrl } from '../store/store-errors.js';
-
-export interface MigrateResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
+import { resolveIn, type CliIo } from './io.js';
 
 const USAGE = 'Usage: elision migrate-store --from SQLITE_FILE --to postgres://USER@HOST:PORT/DATABASE';
 
-export async function runMigrateStore(argv: string[]): Promise<MigrateResult> {
+/** Runs `migrate-store` (argv after the command's name); resolves to the exit code. */
+export async function runMigrateStore(argv: string[], io: CliIo): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
       options: { from: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
-    if (values.help) return { stdout: `${USAGE}\n`, stderr: '', exitCode: 0 };
+    if (values.help) {
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
     if (positionals.length > 0) throw new UserError(`Unexpected argument ${JSON.stringify(positionals[0])}. ${USAGE}`);
     if (!values.from || !values.to) throw new UserError(`migrate-store needs --from and --to. ${USAGE}`);
-    if (!fs.existsSync(values.from)) throw new UserError(`There is no SQLite file at ${JSON.stringify(values.from)}.`);
+    const from = resolveIn(io, values.from);
+    if (!fs.existsSync(from)) throw new UserError(`There is no SQLite file at ${JSON.stringify(values.from)}.`);
     if (!isPostgresUrl(values.to)) throw new UserError(`--to must be a postgres:// address, not ${JSON.stringify(describeDatabaseUrl(values.to))}.`);
-    return { stdout: await migrate(values.from, values.to), stderr: '', exitCode: 0 };
+    io.stdout.write(await migrate(from, values.to));
+    return 0;
   } catch (error) {
     const message = error instanceof UserError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? (error as Error).message : `migrate-store failed: ${(error as Error).message}`;
-    return { stdout: '', stderr: `${message.split('\n')[0]}\n`, exitCode: 2 };
+    io.stderr.write(`${message.split('\n')[0]}\n`);
+    return 2;
   }
 }
 
