@@ -41,7 +41,7 @@ describe('compare QUOTE_FILE SOURCE with imported sources', () => {
     expect(json.stderr).toBe('');
     expect(JSON.parse(json.stdout)).toMatchObject({ found: true, where: { page: 2 } });
     const text = await cli(['compare', quote, pdf]);
-    expect(text.stdout).toMatch(/Source: printed\.pdf, p\. 2\n {2}application\/pdf, \d+ bytes, sha256 [0-9a-f]{64}, read by pdfjs-dist 5/);
+    expect(text.stdout).toMatch(/Source: printed\.pdf, p\. 2\n {2}Imported from the file “printed\.pdf” \(application\/pdf, [\d.]+ (KB|bytes), SHA-256 [0-9a-f]{64}\), read by pdfjs-dist 5/);
     const md = await cli(['compare', quote, pdf, '--format', 'md']);
     expect(md.stdout).toMatch(/, 2\b/);
   }, 60_000);

@@ -17,7 +17,7 @@ import { fetchOptionsFromEnv } from '../import/importer.js';
 import type { ImportedSource } from '../import/types.js';
 import { citationAt, formatWhere, withWhere } from '../import/where.js';
 import { checkComparePair } from '../limits.js';
-import { countsLine, PLAIN_READING_LEGEND, plainReading, presentVerdict, readThrough, type PlainStyle } from '../present/index.js';
+import { countsLine, describeProvenance, PLAIN_READING_LEGEND, plainReading, presentVerdict, readThrough, type PlainStyle } from '../present/index.js';
 import { decodeUtf8, readBytes, readText, type CliIo } from './io.js';
 
 const USAGE = `Usage: elision compare QUOTE_FILE SOURCE [options]
@@ -128,16 +128,12 @@ async function importBytes(input: Parameters<typeof import('../import/index.js')
   return importSource(input);
 }
 
-/** What the importer kept, under the text format's findings. */
+/** Where the quotation stands in an imported source, and its provenance as every surface words it. */
 function describeImported(imported: ImportedSource, where: Comparison['where']): string {
   const p = imported.provenance;
   const at = formatWhere(where);
-  const lines = [
-    '',
-    `Source: ${p.url ?? p.file ?? 'standard input'}${at ? `, ${at}` : ''}`,
-    `  ${p.mediaType}, ${p.bytes} bytes, sha256 ${p.sha256}, read by ${p.extractedBy}${p.encoding ? ` (${p.encoding})` : ''}${p.gutenberg ? '; Project Gutenberg licence set aside' : ''}`,
-  ];
-  return `${lines.join('\n')}\n`;
+  const provenance = describeProvenance(p);
+  return `\nSource: ${p.url ?? p.file ?? 'standard input'}${at ? `, ${at}` : ''}\n${provenance ? `  ${provenance}\n` : ''}`;
 }
 
 /** A citation from what an imported file says of itself (title, author, address). */
