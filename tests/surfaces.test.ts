@@ -1,10 +1,11 @@
 /**
  * One verdict on every surface: for every quotation of every built-in case (data/cases),
  * the case's page, its card on the home page and in the case list, the debate view's
- * lane, the exercise's last step and answer sheet, the CLI's text and JSON (in process),
- * and every export show the same rating and summary — the ones the engine computed
- * (comparison.verdict), never a surface's own. Over HTTP against the real app and a real
- * SQLite store.
+ * lane, the exercise's last step and answer sheet, the CLI's text and JSON (in process,
+ * through runCli), and every export — the PDF included, read back with pdf.js — show the
+ * same rating and summary: the ones the engine computed (comparison.verdict), never a
+ * surface's own. Every surface that prints the counts prints src/present's one counts
+ * line. Over HTTP against the real app and a real SQLite store.
  *
  * Plus the done-when ratings of issue #11: the founding blog quotation is meaning at
  * risk with the "Of course" sentence in its summary; the 1927 reblog is verbatim.
@@ -15,7 +16,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compare } from '../src/core/compare.js';
 import type { Case, CaseStore } from '../src/cases/types.js';
-import { escapeHtml, escapeMarkdown, presentVerdict, type VerdictView } from '../src/present/index.js';
+import { extractPdf } from '../src/import/pdf.js';
+import { countsLine, escapeHtml, escapeMarkdown, presentVerdict, type VerdictView } from '../src/present/index.js';
 import { loadBuiltInCases } from '../src/store/import-built-in.js';
 import { createApp } from '../src/web/app.js';
 import { cli } from './helpers/cli.js';
@@ -105,12 +107,16 @@ function parseCsv(text: string): string[][] {
 describe.each(SLUGS)('the case %s', (slug) => {
   let kase: Case;
   let expected: VerdictView[];
+  /** src/present's counts line of each quotation */
+  let counts: string[];
   let home: string;
   let list: string;
 
   beforeAll(async () => {
     kase = (await store.get(slug))!;
-    expected = kase.quotations.map((q) => presentVerdict(compare(q.text, kase.source.text)));
+    const comparisons = kase.quotations.map((q) => compare(q.text, kase.source.text));
+    expected = comparisons.map((c) => presentVerdict(c));
+    counts = comparisons.map((c) => countsLine(c));
     home = (await request(app).get('/').expect(200)).text;
     list = (await request(app).get('/cases').expect(200)).text;
   });
@@ -225,6 +231,47 @@ describe.each(SLUGS)('the case %s', (slug) => {
       expect(md).toContain(`**Verdict: ${escapeMarkdown(v.label)}.** ${escapeMarkdown(v.summary)}\n`);
       expect(restored).toContain(`Verdict: ${v.label}. ${v.summary}\n`);
     }
+  });
+
+  it('the PDF export (the whole case, printed by Chromium) carries every quotation’s verdict', async () => {
+    const res = await request(app)
+      .get(`/cases/${slug}/export?format=pdf&quotation=all`)
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    // lines wrap anywhere (Chinese and Japanese without a space): compare without white space
+    const squash = (text: string) => text.normalize('NFKC').replace(/[\s\u00ad]+/g, '');
+    const text = squash((await extractPdf(new Uint8Array(res.body as Buffer), 'The PDF export')).text);
+    for (const v of expected) {
+      expect(text, v.summary).toContain(squash(`${v.icon}${v.word}`));
+      expect(text, v.summary).toContain(squash(v.summary));
+    }
+  }, 90_000);
+
+  it('prints one counts line wherever counts are shown: the page, the CLI, the exercise, the answer sheet, the exports', async () => {
+    const sourceFile = dir.file(`${slug}-counts-source.txt`);
+    writeFileSync(sourceFile, kase.source.text);
+    for (let i = 0; i < expected.length; i++) {
+      const line = counts[i]!;
+      const page = (await request(app).get(`/cases/${slug}?quotation=${i}`).expect(200)).text;
+      expect(page).toContain(`<p class="counts">${ejsEscape(line)}</p>`);
+      const quoteFile = dir.file(`${slug}-counts-${i}.txt`);
+      writeFileSync(quoteFile, kase.quotations[i]!.text);
+      expect((await cli(['compare', quoteFile, sourceFile])).stdout).toContain(`\n${line}\n`);
+      // the exercise's fourth step (before and after) holds everything revealed, with the counts
+      const step4 = (await request(app).get(`/cases/${slug}/exercise?quotation=${i}&step=4`).expect(200)).text;
+      if (expected[i]!.rating !== 'not-found') expect(step4).toContain(`<p class="x-counts">${ejsEscape(line)}</p>`);
+      const get = async (format: string) => (await request(app).get(`/cases/${slug}/export?format=${format}&quotation=${i}`).expect(200)).text;
+      expect(await get('html')).toContain(`<p class="counts">${escapeHtml(line)}</p>`);
+      expect(await get('md')).toContain(`${escapeMarkdown(line)}\n`);
+      expect(unescapeEntities(await get('tei'))).toContain(`<note type="counts">${line}</note>`);
+    }
+    const answers = (await request(app).get(`/cases/${slug}/answers`).expect(200)).text;
+    expect([...answers.matchAll(/<p class="x-counts">([^<]*)<\/p>/g)].map((m) => unescapeEntities(m[1]!))).toEqual(counts);
   });
 });
 
