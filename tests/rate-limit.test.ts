@@ -28,10 +28,10 @@ describe('rate limit on the API and the compare form', () => {
   it('answers 429 with Retry-After and a JSON message past the limit on /api/*', async () => {
     const limited = app(3);
     for (let i = 0; i < 3; i++) {
-      const ok = await request(limited).get('/api/no-such-thing');
+      const ok = await request(limited).get('/api/cases/no-such-thing');
       expect(ok.status).toBe(404);
     }
-    const res = await request(limited).get('/api/no-such-thing');
+    const res = await request(limited).get('/api/cases/no-such-thing');
     expect(res.status).toBe(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
@@ -74,19 +74,19 @@ describe('rate limit on the API and the compare form', () => {
       expect((await request(limited).get('/healthz')).status).toBe(200);
       expect((await request(limited).get('/login')).status).toBe(200);
     }
-    expect((await request(limited).get('/api/x')).status).toBe(404);
-    expect((await request(limited).get('/api/x')).status).toBe(429);
+    expect((await request(limited).get('/api/cases/x')).status).toBe(404);
+    expect((await request(limited).get('/api/cases/x')).status).toBe(429);
   });
 
   it('counts each client apart', async () => {
     const limited = createApp({ store: sharedStore, rateLimitPerMinute: 1, trustProxy: 1 });
-    expect((await request(limited).get('/api/x').set('X-Forwarded-For', '203.0.113.1')).status).toBe(404);
-    expect((await request(limited).get('/api/x').set('X-Forwarded-For', '203.0.113.1')).status).toBe(429);
-    expect((await request(limited).get('/api/x').set('X-Forwarded-For', '203.0.113.2')).status).toBe(404);
+    expect((await request(limited).get('/api/cases/x').set('X-Forwarded-For', '203.0.113.1')).status).toBe(404);
+    expect((await request(limited).get('/api/cases/x').set('X-Forwarded-For', '203.0.113.1')).status).toBe(429);
+    expect((await request(limited).get('/api/cases/x').set('X-Forwarded-For', '203.0.113.2')).status).toBe(404);
   });
 
   it('lets everything through when the limit is 0', async () => {
     const open = app(0);
-    for (let i = 0; i < 30; i++) expect((await request(open).get('/api/x')).status).toBe(404);
+    for (let i = 0; i < 30; i++) expect((await request(open).get('/api/cases/x')).status).toBe(404);
   });
 });

@@ -7,6 +7,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/web/app.js';
+import { guardKind, type GuardKind } from '../src/web/guards.js';
 import { memoryStore } from './helpers/temp-store.js';
 
 const TOKEN = 'the-teachers-token';
@@ -15,15 +16,18 @@ const store = await memoryStore({ builtIns: true });
 interface RouteInfo {
   method: string;
   path: string;
+  /** the route's own middleware and handlers, in order */
+  handlers: unknown[];
 }
 
 /** Every route the app answers, read from express's own router stack (routers included). */
 function routesOf(app: Express): RouteInfo[] {
   const found: RouteInfo[] = [];
   const walk = (stack: unknown[]) => {
-    for (const layer of stack as Array<{ route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] } }>) {
+    for (const layer of stack as Array<{ route?: { path: string; methods: Record<string, boolean>; stack: Array<{ handle: unknown }> }; handle?: { stack?: unknown[] } }>) {
       if (layer.route) {
-        for (const method of Object.keys(layer.route.methods)) found.push({ method: method.toUpperCase(), path: layer.route.path });
+        const handlers = layer.route.stack.map((l) => l.handle);
+        for (const method of Object.keys(layer.route.methods)) found.push({ method: method.toUpperCase(), path: layer.route.path, handlers });
       } else if (layer.handle?.stack) {
         walk(layer.handle.stack);
       }
@@ -73,6 +77,56 @@ describe('finding 1: the admin token cannot be walked around by letter case or a
       expect([303, 401, 404], path).toContain(res.status);
       expect(res.text).not.toContain('name="title"');
     }
+  });
+});
+
+describe('findings 1 and 2: the guards are attached to the routes they protect', () => {
+  const routes = routesOf(createApp({ store, adminToken: TOKEN, rateLimitPerMinute: 5 }));
+  const name = (r: RouteInfo) => `${r.method} ${r.path}`;
+  /** the guards a route carries before anything else of its own runs (an upload, the handler) */
+  const guardsOf = (r: RouteInfo): GuardKind[] => {
+    const leading = r.handlers.slice(0, r.handlers.findIndex((h) => guardKind(h) === undefined));
+    return leading.map((h) => guardKind(h)!);
+  };
+  const WRITE = ['POST', 'PUT', 'PATCH', 'DELETE'];
+  /** writes that store nothing, open to anyone (still counted by the rate limit) */
+  const PUBLIC_WRITES = new Set([
+    'POST /api/compare', 'POST /compare', 'POST /compare/export', 'POST /compare/import-source', 'POST /compare/quoting-page',
+    'POST /compare/use-passage', 'POST /api/sources', 'POST /api/quoting-page', 'POST /find', 'POST /api/find',
+  ]);
+  /** logging in has its own throttle of failed attempts (tests/auth.test.ts); logging out changes nothing stored */
+  const OWN_LIMITS = new Set(['POST /login', 'POST /logout']);
+  /** the pages whose forms edit */
+  const EDITING_PAGES = ['GET /cases/new', 'GET /cases/import', 'GET /cases/:slug/edit', 'GET /cases/:slug/delete'];
+
+  it('finds the routes in the router stack', () => {
+    const names = routes.map(name);
+    expect(names).toEqual(expect.arrayContaining([...PUBLIC_WRITES, ...OWN_LIMITS, ...EDITING_PAGES, 'POST /api/cases', 'POST /library']));
+  });
+
+  it('puts the rate limit, then the admin token, on every write route that is not public (a new route without them fails here)', () => {
+    const writes = routes.filter((r) => WRITE.includes(r.method) && !OWN_LIMITS.has(name(r)));
+    expect(writes.length).toBeGreaterThan(15);
+    for (const route of writes) {
+      const expected: GuardKind[] = PUBLIC_WRITES.has(name(route)) ? ['rate-limit'] : ['rate-limit', 'admin'];
+      expect(guardsOf(route), name(route)).toEqual(expected);
+    }
+  });
+
+  it('limits every /api route, and guards every editing page with the token', () => {
+    for (const route of routes.filter((r) => r.path.startsWith('/api/'))) expect(guardsOf(route), name(route)).toContain('rate-limit');
+    for (const page of EDITING_PAGES) {
+      const route = routes.find((r) => name(r) === page)!;
+      expect(guardsOf(route), page).toEqual(['admin']);
+    }
+    // and nothing else that only reads asks for the token
+    const readers = routes.filter((r) => !WRITE.includes(r.method) && !EDITING_PAGES.includes(name(r)));
+    for (const route of readers) expect(guardsOf(route), name(route)).not.toContain('admin');
+  });
+
+  it('finds no guard left matching paths at the app level', () => {
+    const appLevel = (createApp({ store }) as unknown as { router: { stack: Array<{ route?: unknown; handle: unknown }> } }).router.stack;
+    expect(appLevel.filter((layer) => !layer.route && guardKind(layer.handle) !== undefined)).toEqual([]);
   });
 });
 

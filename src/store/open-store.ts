@@ -5,7 +5,6 @@
  * need to share besides the cases: a feed of changes for the page cache
  * (src/store/pg-changes.ts) and rate-limit counts (src/web/rate-limit-store.ts).
  */
-import type { Store as RateLimitStore } from 'express-rate-limit';
 import type { CaseStore } from '../cases/types.js';
 import { PostgresRateLimitStore } from '../web/rate-limit-store.js';
 import { openCaseStore } from './case-store.js';
@@ -20,8 +19,8 @@ export interface OpenedStore {
   where: string;
   /** changes made by any server (PostgreSQL only) */
   changes?: ChangeFeed;
-  /** rate-limit counts shared by every server (PostgreSQL only); `prefix` keeps limiters apart */
-  rateLimitStore?: (prefix: string) => RateLimitStore;
+  /** rate-limit counts and login slots shared by every server (PostgreSQL only); `prefix` keeps limiters apart */
+  rateLimitStore?: (prefix: string) => PostgresRateLimitStore;
 }
 
 /** Throws an Error with a one-line message when the store cannot be opened. */

@@ -11,9 +11,10 @@ import { BusyError, UserError } from '../errors.js';
 import { apiCompareRouter } from './routes/api-compare.js';
 import { casesApiRouter } from './routes/cases-api.js';
 import { caseAdminRouter } from './routes/case-admin.js';
-import { requireAdminForEditing } from './auth.js';
+import { recogniseAdmin } from './auth.js';
+import { createGuards } from './guards.js';
 import { createLogger, requestLogger, type Logger } from './logging.js';
-import { apiAndCompareLimit } from './rate-limit.js';
+import type { LoginSlots } from './rate-limit.js';
 import { csrfProtection, securityHeaders } from './security.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeout } from './timeout.js';
 import { JobCancelledError, sharedComparePool, type ComparePool } from './compare-pool.js';
@@ -66,8 +67,8 @@ export interface AppOptions {
   sourceImporter?: SourceImporter;
   /** changes made by other servers on a shared database: the page cache empties itself on each (src/store/pg-changes.ts) */
   changes?: ChangeFeed;
-  /** rate-limit counts shared by several servers (src/web/rate-limit-store.ts); default: in this process's memory */
-  rateLimitStore?: (prefix: string) => RateLimitStore;
+  /** rate-limit counts and login slots shared by several servers (src/web/rate-limit-store.ts); default: in this process's memory */
+  rateLimitStore?: (prefix: string) => RateLimitStore & LoginSlots;
 }
 
 /** Largest request body: a 10 MB source plus its quotation and form fields. */
@@ -86,15 +87,20 @@ export function createApp(options: AppOptions): Express {
   const pool = options.pool ?? sharedComparePool();
   // its workers load the engine now (about a second), not on a visitor's first comparison
   void pool.warmUp();
-  const deps: RouteDeps = { store: options.store, pool, cache: pool.cache };
+  // the admin token and the rate limit, which each router attaches to the routes they protect
+  const guards = createGuards({
+    adminToken: options.adminToken,
+    rateLimitPerMinute: options.rateLimitPerMinute,
+    rateLimitStore: options.rateLimitStore?.('api:'),
+  });
+  const deps: RouteDeps = { store: options.store, pool, cache: pool.cache, guards };
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
 
-  // hardening: logs, headers and rate limit come before any work is done
+  // hardening: logs and headers come before any work is done
   app.use(requestLogger(options.logger ?? createLogger()));
   // each request's AbortSignal: its comparisons and writes stop when it is closed or timed out
   app.use(requestSignals());
   app.use(securityHeaders());
-  app.use(apiAndCompareLimit(options.rateLimitPerMinute ?? 0, options.rateLimitStore?.('api:')));
 
   app.use(fontsRouter());
   app.use('/static', express.static(publicDir, { maxAge: '1h' }));
@@ -106,9 +112,11 @@ export function createApp(options: AppOptions): Express {
   // the server's requestTimeout); CSRF needs the parsed form
   app.use(requestTimeout(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS));
   app.use(csrfProtection({ enabled: options.csrf !== false, secret: options.csrfSecret }));
-  app.use(requireAdminForEditing(options.adminToken));
+  // who is logged in to edit (for the pages and the page cache); the routes that need it carry guards.requireAdmin
+  app.use(recogniseAdmin(options.adminToken));
   if (options.pageCache) app.use(pageCache({ changes: options.changes }));
-  app.use(authRouter(options.adminToken));
+  const loginStore = options.rateLimitStore?.('login:');
+  app.use(authRouter(options.adminToken, loginStore ? { counts: loginStore, slots: loginStore } : undefined));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -116,7 +124,7 @@ export function createApp(options: AppOptions): Express {
   app.use(apiCompareRouter(deps));
   // routes: importing sources from files and addresses
   const sourceImporter = options.sourceImporter ?? createSourceImporter();
-  app.use(sourcesRouter(sourceImporter));
+  app.use(sourcesRouter(sourceImporter, guards));
   // routes: cases API and case management (before the pages, so /cases/new wins over /cases/:slug)
   app.use(casesApiRouter(deps));
   app.use(caseAdminRouter(deps, sourceImporter));

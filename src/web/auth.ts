@@ -41,43 +41,29 @@ export function isAdmin(req: Request, adminToken: string | undefined): boolean {
   return cookie !== undefined && safeEqual(cookie, adminSessionValue(adminToken));
 }
 
-const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
 /**
- * Which requests change cases. Exercise answers (POST /cases/:slug/exercise…) are a
- * student's work, not an edit, so they stay open.
+ * Marks every request with whether it proves the admin token (`res.locals.isAdmin`), for
+ * the pages (an edit link or not) and the page cache (one copy per kind of visitor).
+ * It refuses nothing: the routes that need the token carry `requireAdmin` (src/web/guards.ts).
  */
-export function changesCases(method: string, path: string): boolean {
-  const normalisedPath = path.length > 1 ? path.replace(/\/+$/, '') : path;
-  if (UNSAFE_METHODS.has(method)) {
-    if (normalisedPath === '/api/cases' || normalisedPath.startsWith('/api/cases/')) return true;
-    // adding to the library of sources (src/web/routes/library.ts)
-    if (normalisedPath === '/library' || normalisedPath.startsWith('/library/')) return true;
-    if (normalisedPath === '/cases' || normalisedPath.startsWith('/cases/')) {
-      return !/^\/cases\/[^/]+\/exercise(\/|$)/.test(normalisedPath);
-    }
-    return false;
-  }
-  if (method === 'GET' || method === 'HEAD') {
-    return (
-      normalisedPath === '/cases/new' ||
-      normalisedPath === '/cases/import' ||
-      /^\/cases\/[^/]+\/(edit|delete)$/.test(normalisedPath)
-    );
-  }
-  return false;
-}
-
-/**
- * Lets through everything that does not change cases; for what does, asks for the
- * token: 401 JSON for the API, a redirect to the login form for pages, 401 with a
- * link to it for forms posted without a login.
- */
-export function requireAdminForEditing(adminToken: string | undefined): RequestHandler {
+export function recogniseAdmin(adminToken: string | undefined): RequestHandler {
   if (!adminToken) return (_req, _res, next) => next();
   return (req, res, next) => {
     res.locals.isAdmin = isAdmin(req, adminToken);
-    if (!changesCases(req.method, req.path) || res.locals.isAdmin) {
+    next();
+  };
+}
+
+/**
+ * The guard of the routes that create, edit or delete (src/web/guards.ts attaches it to
+ * each): lets the admin through; asks anyone else for the token: 401 JSON for the API,
+ * a redirect to the login form for pages, 401 with a link to it for forms posted without
+ * a login. Without a token set, everyone may edit.
+ */
+export function requireAdmin(adminToken: string | undefined): RequestHandler {
+  if (!adminToken) return (_req, _res, next) => next();
+  return (req, res, next) => {
+    if (isAdmin(req, adminToken)) {
       next();
       return;
     }

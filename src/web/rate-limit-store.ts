@@ -13,11 +13,12 @@
  */
 import type pg from 'pg';
 import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
+import type { LoginSlots } from './rate-limit.js';
 
 /** Rows whose window ended this long ago are deleted, now and then. */
 const SWEEP_EVERY_MS = 5 * 60_000;
 
-export class PostgresRateLimitStore implements Store {
+export class PostgresRateLimitStore implements Store, LoginSlots {
   /** express-rate-limit: counts are not local to this process */
   readonly localKeys = false;
   private windowMs = 60_000;
@@ -60,6 +61,24 @@ export class PostgresRateLimitStore implements Store {
 
   async resetKey(key: string): Promise<void> {
     await this.pool.query('DELETE FROM rate_limit_hits WHERE key = $1', [this.prefix + key]);
+  }
+
+  /**
+   * A throttled login's turn (src/web/rate-limit.ts): one statement takes the address's
+   * next free slot, so two servers asked at once hand out two different slots. The row's
+   * `reset_at` is when the next slot begins; a reservation that would wait `queue` slots
+   * or more changes nothing and returns no row.
+   */
+  async reserveSlot(key: string, slotMs: number, queue: number): Promise<number | undefined> {
+    this.sweepNowAndThen();
+    const { rows } = await this.pool.query<{ wait_ms: number }>(
+      `INSERT INTO rate_limit_hits AS r (key, hits, reset_at) VALUES ($1, 0, clock_timestamp() + $2 * interval '1 millisecond')
+       ON CONFLICT (key) DO UPDATE SET reset_at = greatest(r.reset_at, clock_timestamp()) + $2 * interval '1 millisecond'
+         WHERE greatest(r.reset_at, clock_timestamp()) < clock_timestamp() + $3 * interval '1 millisecond'
+       RETURNING greatest(0, extract(epoch FROM (r.reset_at - clock_timestamp())) * 1000 - $2)::float8 AS wait_ms`,
+      [`${this.prefix}slot:${key}`, slotMs, queue * slotMs],
+    );
+    return rows[0] ? Math.round(rows[0].wait_ms) : undefined;
   }
 
   private sweepNowAndThen(): void {

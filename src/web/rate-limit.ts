@@ -1,17 +1,19 @@
 /**
- * Per-client request limits (express-rate-limit 8, in memory).
+ * Per-client request limits (express-rate-limit 8).
  *
- * `apiAndCompareLimit` counts /api/*, POST /compare and its exports, and PDF exports —
- * the requests that run the engine on pasted text, write to the store or start a
- * browser — against ELISION_RATE_LIMIT per minute per client
- * (IPv6 clients are grouped by /56, as the library does by default). Pages, static files
- * and the health check are not counted: they are cheap, and a class of thirty behind
- * one school address must still be able to read.
+ * `requestLimit` counts ELISION_RATE_LIMIT requests per minute per client (IPv6 clients
+ * grouped by /56, as the library does by default). Which requests: those whose routes
+ * carry it (src/web/guards.ts's `limitRate`) — the API, the compare form and its exports,
+ * the case forms, the library's search and add, case searches, PDF exports: what runs
+ * the engine on pasted text, writes, or starts a browser. Pages, static files and the
+ * health check are not counted: they are cheap, and a class of thirty behind one school
+ * address must still be able to read.
  * `loginAttemptLimit` slows down guessing of the admin token.
  *
  * Counts are kept in this process's memory, or, when several servers share a PostgreSQL
  * database, in that database (src/web/rate-limit-store.ts), so a client gets the limit
- * once in all. A restart of a lone server forgets its counts, which errs on the side of the user.
+ * once in all, and a throttled login address its one slot a second in all. A restart of
+ * a lone server forgets its counts, which errs on the side of the user.
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
@@ -30,23 +32,11 @@ export function parseRateLimit(value: string | undefined): number {
 }
 
 /**
- * The API, the compare form and its exports (POST /compare/export), and PDF exports,
- * each of which starts a headless browser.
+ * Counts requests against `perMinute` per client; 0 lets everything through. One
+ * limiter serves every limited route (src/web/guards.ts attaches it as `limitRate`), so a
+ * client has one count, whatever it calls.
  */
-function isLimited(req: Request): boolean {
-  if (req.path.startsWith('/api/')) return true;
-  if (req.method === 'POST' && (req.path === '/compare' || req.path.startsWith('/compare/'))) return true;
-  // the library: searching it runs the engine, adding to it writes
-  if (req.method === 'POST' && (req.path === '/find' || req.path === '/library')) return true;
-  // the case forms (new, import, edit, add a quotation, delete) write and compare like the API
-  if (req.method === 'POST' && (req.path === '/cases' || req.path.startsWith('/cases/'))) return true;
-  // a search of the cases reads every case's folded text
-  if (req.method === 'GET' && req.path === '/cases' && typeof req.query.q === 'string' && req.query.q !== '') return true;
-  return req.path.endsWith('/export') && req.query.format === 'pdf';
-}
-
-/** Limits /api/* and POST /compare to `perMinute` requests per client; 0 lets everything through. */
-export function apiAndCompareLimit(perMinute: number, store?: Store): RequestHandler {
+export function requestLimit(perMinute: number, store?: Store): RequestHandler {
   if (perMinute <= 0) return (_req, _res, next) => next();
   const limiter = rateLimit({
     windowMs: 60_000,
@@ -59,13 +49,41 @@ export function apiAndCompareLimit(perMinute: number, store?: Store): RequestHan
       tooMany(req, res, `Too many requests: the limit is ${perMinute} a minute.`);
     },
   });
-  return (req, res, next) => {
-    if (!isLimited(req)) {
-      next();
-      return;
-    }
-    void limiter(req, res, next);
+  return (req, res, next) => void limiter(req, res, next);
+}
+
+/**
+ * When a throttled address's attempts may be checked: each reservation takes the next
+ * free slot, `slotMs` after the one before. Kept in this process's memory, or in the
+ * shared database (src/web/rate-limit-store.ts), so several servers give one address
+ * one slot a second in all, not one each.
+ */
+export interface LoginSlots {
+  /** ms to wait for the reserved slot, or undefined when `queue` slots are already taken */
+  reserveSlot(key: string, slotMs: number, queue: number): Promise<number | undefined>;
+}
+
+/** The slots of one process (a lone server, SQLite). */
+export function memoryLoginSlots(): LoginSlots {
+  /** per address: when its next free slot begins */
+  const nextFree = new Map<string, number>();
+  return {
+    reserveSlot: async (key, slotMs, queue) => {
+      const now = Date.now();
+      for (const [k, at] of nextFree) if (at <= now) nextFree.delete(k);
+      const at = Math.max(now, nextFree.get(key) ?? 0);
+      // `queue` attempts already wait for the slots before this one
+      if (at - now >= queue * slotMs) return undefined;
+      nextFree.set(key, at + slotMs);
+      return at - now;
+    },
   };
+}
+
+/** The counts and slots of failed logins: in memory, or shared by every server on one database. */
+export interface LoginThrottleStore {
+  counts: Store;
+  slots: LoginSlots;
 }
 
 /**
@@ -75,36 +93,33 @@ export function apiAndCompareLimit(perMinute: number, store?: Store): RequestHan
  * address crawls, but a teacher behind the same school address as a student who guessed
  * still gets in with the right token, a second or a few later. At most `LOGIN_QUEUE`
  * attempts of one address wait at once; more answer 429 without being checked.
+ * With `shared` (PostgreSQL) the failures and the slots are counted in the database, so
+ * two servers throttle an address exactly as one does.
  */
-export function loginAttemptLimit(options: { slotMs?: number; queue?: number } = {}): RequestHandler {
+export function loginAttemptLimit(options: { slotMs?: number; queue?: number; shared?: LoginThrottleStore } = {}): RequestHandler {
   const slotMs = options.slotMs ?? LOGIN_SLOT_MS;
   const queue = options.queue ?? LOGIN_QUEUE;
-  /** per address: when its next check may run, and how many attempts wait for one */
-  const slots = new Map<string, { nextAt: number; waiting: number }>();
+  const slots = options.shared?.slots ?? memoryLoginSlots();
   const counter = rateLimit({
     windowMs: 15 * 60_000,
     limit: 10,
     skipSuccessfulRequests: true,
+    ...(options.shared ? { store: options.shared.counts, passOnStoreError: true } : {}),
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (req, res, next) => {
-      const key = req.ip ?? 'unknown';
-      const slot = slots.get(key) ?? { nextAt: 0, waiting: 0 };
-      if (slot.waiting >= queue) {
-        tooMany(req, res, 'Too many failed logins from this address.');
-        return;
-      }
-      const now = Date.now();
-      const at = Math.max(now, slot.nextAt);
-      slot.nextAt = at + slotMs;
-      slot.waiting++;
-      slots.set(key, slot);
-      res.locals.loginThrottled = true;
-      setTimeout(() => {
-        slot.waiting--;
-        if (slot.waiting === 0 && slot.nextAt <= Date.now()) slots.delete(key);
-        next();
-      }, at - now).unref();
+      slots.reserveSlot(req.ip ?? 'unknown', slotMs, queue).then(
+        (wait) => {
+          if (wait === undefined) {
+            tooMany(req, res, 'Too many failed logins from this address.');
+            return;
+          }
+          res.locals.loginThrottled = true;
+          setTimeout(next, wait).unref();
+        },
+        // the shared store is out of reach: the login is checked (and slowed by nothing), as the counts are
+        () => next(),
+      );
     },
   });
   return counter;

@@ -1,12 +1,13 @@
 /**
  * What every router factory is given by src/web/app.ts: the one store, the one cache of
- * comparisons and the one worker pool of the app. Routers take them as arguments rather
+ * comparisons, the one worker pool and the guards of the app. Routers take them as arguments rather
  * than fetching them from `req.app.locals`, so each route says what it uses and a test
  * can build a router around a real store on ':memory:'.
  */
 import type { CaseStore } from '../cases/types.js';
 import type { ComparePool } from './compare-pool.js';
 import type { ComparisonCache } from './comparison-cache.js';
+import type { Guards } from './guards.js';
 
 export interface RouteDeps {
   store: CaseStore;
@@ -14,6 +15,8 @@ export interface RouteDeps {
   cache: ComparisonCache;
   /** comparisons of pasted text, off the main thread within a time budget */
   pool: ComparePool;
+  /** the admin token and the rate limit, attached to the routes they protect (src/web/guards.ts) */
+  guards: Guards;
 }
 
 /**

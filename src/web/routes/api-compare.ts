@@ -7,9 +7,9 @@ import { withWhere } from '../../import/where.js';
 import { ROUTER_OPTIONS, type RouteDeps } from '../route-deps.js';
 import { jobContext } from '../request-signal.js';
 
-export function apiCompareRouter({ pool }: RouteDeps): Router {
+export function apiCompareRouter({ pool, guards }: RouteDeps): Router {
   const router = Router(ROUTER_OPTIONS);
-  router.post('/api/compare', async (req, res) => {
+  router.post('/api/compare', guards.limitRate, async (req, res) => {
     if (!req.is('application/json')) {
       throw new UserError('Send the pair as JSON: Content-Type: application/json with {"quote": "...", "source": "..."}.');
     }

@@ -8,9 +8,10 @@
 import { Router, type Request } from 'express';
 import { ROUTER_OPTIONS } from '../route-deps.js';
 import { ADMIN_COOKIE, ADMIN_SESSION_MS, adminSessionValue, isAdmin, isAdminToken, safeReturnPath } from '../auth.js';
-import { loginAttemptLimit, refuseThrottledLogin } from '../rate-limit.js';
+import { loginAttemptLimit, refuseThrottledLogin, type LoginThrottleStore } from '../rate-limit.js';
 
-export function authRouter(adminToken: string | undefined): Router {
+/** `shared`: failed logins counted in the database several servers share (PostgreSQL), not per process. */
+export function authRouter(adminToken: string | undefined, shared?: LoginThrottleStore): Router {
   const router = Router(ROUTER_OPTIONS);
 
   router.get('/login', (req, res) => {
@@ -21,7 +22,7 @@ export function authRouter(adminToken: string | undefined): Router {
     });
   });
 
-  router.post('/login', loginAttemptLimit(), (req, res) => {
+  router.post('/login', loginAttemptLimit({ shared }), (req, res) => {
     const form = formFields(req);
     const next = safeReturnPath(form.next);
     if (!adminToken) {

@@ -12,7 +12,9 @@
  *
  * Bad input re-renders the form with a clear message, the field marked, and everything
  * the user typed kept. Not here: the case page itself (GET /cases/:slug, the pages
- * module), its exports and exercise views, and who may edit (src/web/auth.ts).
+ * module), its exports and exercise views. Every form that writes, and a search, count
+ * against the rate limit; the forms and every editing page need the admin token
+ * (src/web/guards.ts, attached to each route below).
  */
 import { createRequire } from 'node:module';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
@@ -371,10 +373,13 @@ function parseJsonText(text: string): unknown {
   }
 }
 
-export function caseAdminRouter({ store, pool }: RouteDeps, importer: SourceImporter): Router {
+export function caseAdminRouter({ store, pool, guards }: RouteDeps, importer: SourceImporter): Router {
   const router = Router(ROUTER_OPTIONS);
+  const { limitRate, requireAdmin } = guards;
+  // a search reads every case's folded text: counted like the API; the bare list is a page
+  const limitSearch = guards.limitRateWhen((req) => typeof req.query.q === 'string' && req.query.q !== '');
 
-  router.get('/cases', async (req, res) => {
+  router.get('/cases', limitSearch, async (req, res) => {
     let filter: CaseFilter = {};
     let error: string | undefined;
     try {
@@ -400,11 +405,11 @@ export function caseAdminRouter({ store, pool }: RouteDeps, importer: SourceImpo
     res.render('cases/list', { title: 'Cases', current: 'cases', cases, verdicts, unavailable, filter, filtered, error, deleted, imported });
   });
 
-  router.get('/cases/new', (_req, res) => {
+  router.get('/cases/new', requireAdmin, (_req, res) => {
     renderNew(res, emptyCaseValues(), emptyQuotationValues());
   });
 
-  router.post('/cases', async (req, res) => {
+  router.post('/cases', limitRate, requireAdmin, async (req, res) => {
     const values = readCaseValues(req.body);
     const quotation = readQuotationValues(req.body);
     try {
@@ -419,7 +424,7 @@ export function caseAdminRouter({ store, pool }: RouteDeps, importer: SourceImpo
   });
 
   // "Import the source" on the new-case form (multipart, the compare form's import step): the form comes back filled in
-  router.post('/cases/import-source', uploadCaseFormSource, async (req, res) => {
+  router.post('/cases/import-source', limitRate, requireAdmin, uploadCaseFormSource, async (req, res) => {
     const values = readCaseValues(req.body);
     const quotation = readQuotationValues(req.body);
     try {
@@ -432,11 +437,11 @@ export function caseAdminRouter({ store, pool }: RouteDeps, importer: SourceImpo
     }
   });
 
-  router.get('/cases/import', (_req, res) => {
+  router.get('/cases/import', requireAdmin, (_req, res) => {
     res.render('cases/import', { title: 'Import cases', current: 'cases', json: '' });
   });
 
-  router.post('/cases/import', uploadCaseFile, async (req, res) => {
+  router.post('/cases/import', limitRate, requireAdmin, uploadCaseFile, async (req, res) => {
     const pasted = field(req.body, 'json');
     try {
       const items = parseCaseImport(parseJsonText(importedText(req)));
@@ -450,7 +455,7 @@ export function caseAdminRouter({ store, pool }: RouteDeps, importer: SourceImpo
     }
   });
 
-  router.get('/cases/:slug/edit', async (req, res) => {
+  router.get('/cases/:slug/edit', requireAdmin, async (req, res) => {
     const found = await requireCase(store, req.params.slug);
     renderEdit(res, { slug: found.slug, ...caseToValues(found) });
   });
@@ -464,7 +469,7 @@ export function caseAdminRouter({ store, pool }: RouteDeps, importer: SourceImpo
   }
 
   // "Import the source" on the edit form: the form comes back with the new source, nothing saved yet
-  router.post('/cases/:slug/import-source', uploadCaseFormSource, async (req, res) => {
+  router.post('/cases/:slug/import-source', limitRate, requireAdmin, uploadCaseFormSource, async (req, res) => {
     const found = await requireCase(store, req.params.slug as string);
     const { values, quotations } = readEditForm(req, found.slug);
     try {
@@ -477,7 +482,7 @@ export function caseAdminRouter({ store, pool }: RouteDeps, importer: SourceImpo
     }
   });
 
-  router.post('/cases/:slug/edit', async (req, res) => {
+  router.post('/cases/:slug/edit', limitRate, requireAdmin, async (req, res) => {
     const found = await requireCase(store, req.params.slug);
     const { values, quotations } = readEditForm(req, found.slug);
     // The schema's paths count only the kept quotations; the form's fields count them all.
@@ -495,7 +500,7 @@ export function caseAdminRouter({ store, pool }: RouteDeps, importer: SourceImpo
     }
   });
 
-  router.post('/cases/:slug/quotations', async (req, res) => {
+  router.post('/cases/:slug/quotations', limitRate, requireAdmin, async (req, res) => {
     const found = await requireCase(store, req.params.slug);
     const added = readQuotationValues(req.body);
     const current = caseToValues(found);
@@ -512,12 +517,12 @@ export function caseAdminRouter({ store, pool }: RouteDeps, importer: SourceImpo
     }
   });
 
-  router.get('/cases/:slug/delete', async (req, res) => {
+  router.get('/cases/:slug/delete', requireAdmin, async (req, res) => {
     const found = await requireCase(store, req.params.slug);
     res.render('cases/delete', { title: `Delete: ${found.title}`, current: 'cases', found });
   });
 
-  router.post('/cases/:slug/delete', async (req, res) => {
+  router.post('/cases/:slug/delete', limitRate, requireAdmin, async (req, res) => {
     if (!(await store.delete(req.params.slug, { signal: requestSignal(req) }))) throw notFound(req.params.slug);
     res.redirect(303, `/cases?deleted=${encodeURIComponent(req.params.slug)}`);
   });

@@ -10,7 +10,8 @@
  *   DELETE /api/cases/:slug             → 204 | 404
  *
  * Bodies are validated by src/cases/schema.ts; every refusal is `{"error": "..."}` with
- * 400 (413 when a text is too large). Who may write is src/web/auth.ts's business.
+ * 400 (413 when a text is too large). Every route counts against the rate limit; the ones
+ * that write need the admin token (src/web/guards.ts).
  */
 import { once } from 'node:events';
 import { Router, type Request, type Response } from 'express';
@@ -71,14 +72,15 @@ function notFound(slug: string): UserError {
   return new UserError(`There is no case "${slug}".`, 404);
 }
 
-export function casesApiRouter({ store, pool }: RouteDeps): Router {
+export function casesApiRouter({ store, pool, guards }: RouteDeps): Router {
   const router = Router(ROUTER_OPTIONS);
+  const { limitRate, requireAdmin } = guards;
 
-  router.get('/api/cases', async (req, res) => {
+  router.get('/api/cases', limitRate, async (req, res) => {
     res.json(await store.list(readFilter(req.query)));
   });
 
-  router.get('/api/cases/export', async (_req, res) => {
+  router.get('/api/cases/export', limitRate, async (_req, res) => {
     res.attachment(exportFileName());
     res.type('application/json');
     try {
@@ -91,25 +93,25 @@ export function casesApiRouter({ store, pool }: RouteDeps): Router {
     }
   });
 
-  router.post('/api/cases/import', async (req, res) => {
+  router.post('/api/cases/import', limitRate, requireAdmin, async (req, res) => {
     const items = parseCaseImport(requireJson(req, `a case ${CASE_EXAMPLE}, a list of cases, or {"cases": [...]}`));
     const created = await saveGuarded(pool, items.map((item) => item.input), req, (write) => store.createMany(items, write));
     res.status(201).json({ imported: created.length, cases: created.map((c) => ({ slug: c.slug, title: c.title })) });
   });
 
-  router.get('/api/cases/:slug', async (req, res) => {
+  router.get('/api/cases/:slug', limitRate, async (req, res) => {
     const found = await store.get(req.params.slug);
     if (!found) throw notFound(req.params.slug);
     res.json(toCaseJson(found));
   });
 
-  router.post('/api/cases', async (req, res) => {
+  router.post('/api/cases', limitRate, requireAdmin, async (req, res) => {
     const { input, slug } = parseCaseWithSlug(requireJson(req, CASE_EXAMPLE));
     const created = await saveGuarded(pool, [input], req, (write) => store.create(input, slug, write));
     res.status(201).location(`/cases/${created.slug}`).json(toCaseJson(created));
   });
 
-  router.put('/api/cases/:slug', async (req, res) => {
+  router.put('/api/cases/:slug', limitRate, requireAdmin, async (req, res) => {
     // Validate first, so a bad body answers 400 whether or not the case exists.
     const input = parseCaseInput(requireJson(req, CASE_EXAMPLE));
     // no comparing for a case that is not there
@@ -119,7 +121,7 @@ export function casesApiRouter({ store, pool }: RouteDeps): Router {
     res.json(toCaseJson(updated));
   });
 
-  router.delete('/api/cases/:slug', async (req, res) => {
+  router.delete('/api/cases/:slug', limitRate, requireAdmin, async (req, res) => {
     if (!(await store.delete(req.params.slug, { signal: requestSignal(req) }))) throw notFound(req.params.slug);
     res.status(204).end();
   });

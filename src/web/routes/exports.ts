@@ -114,10 +114,12 @@ function field(body: Record<string, unknown>, name: string): string {
   return value;
 }
 
-export function exportsRouter({ store, pool }: RouteDeps): Router {
+export function exportsRouter({ store, pool, guards }: RouteDeps): Router {
   const router = Router(ROUTER_OPTIONS);
+  // a PDF starts a headless browser: counted like the API; the other formats are pages
+  const limitPdf = guards.limitRateWhen((req) => req.query.format === 'pdf');
 
-  router.get('/cases/:slug/export', async (req, res) => {
+  router.get('/cases/:slug/export', limitPdf, async (req, res) => {
     const format = readFormat(req.query.format);
     const options = readContext(req.query.context);
     const slug = req.params.slug;
@@ -138,7 +140,7 @@ export function exportsRouter({ store, pool }: RouteDeps): Router {
     await send(res, format, fileStem, () => format.exporter.render(input));
   });
 
-  router.post('/compare/export', async (req, res) => {
+  router.post('/compare/export', guards.limitRate, async (req, res) => {
     const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
     const format = readFormat(body.format);
     const options = readContext(body.context);

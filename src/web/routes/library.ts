@@ -60,8 +60,9 @@ const uploadSourceFile: RequestHandler = (req, res, next) => {
   });
 };
 
-export function libraryRouter({ store, pool }: RouteDeps, importer: LibraryImporter): Router {
+export function libraryRouter({ store, pool, guards }: RouteDeps, importer: LibraryImporter): Router {
   const router = Router(ROUTER_OPTIONS);
+  const { limitRate, requireAdmin } = guards;
   const library = store.library;
 
   router.get('/library', async (req, res) => {
@@ -82,7 +83,7 @@ export function libraryRouter({ store, pool }: RouteDeps, importer: LibraryImpor
     });
   });
 
-  router.post('/library', uploadSourceFile, async (req, res) => {
+  router.post('/library', limitRate, requireAdmin, uploadSourceFile, async (req, res) => {
     const file = (req as Request & { file?: UploadedFile }).file;
     try {
       if (!file) throw new UserError('Choose a file to add.');
@@ -128,22 +129,22 @@ export function libraryRouter({ store, pool }: RouteDeps, importer: LibraryImpor
     });
   });
 
-  router.post('/find', async (req, res) => {
+  router.post('/find', limitRate, async (req, res) => {
     const quote = text(req.body?.quote);
     await renderFind(res, library, quote, (q, passage) => pool.compare(q, passage, {}, jobContext(req)));
   });
 
-  router.post('/api/find', async (req, res) => {
+  router.post('/api/find', limitRate, async (req, res) => {
     const body = req.body as { quote?: unknown } | undefined;
     // the engine runs on the chosen passages in the compare pool, within its budget
     res.json(await findInLibrary(library, body?.quote, (q, passage) => pool.compare(q, passage, {}, jobContext(req))));
   });
 
-  router.get('/api/library', async (req, res) => {
+  router.get('/api/library', limitRate, async (req, res) => {
     res.json(await library.list({ q: text(req.query.q), author: text(req.query.author) }));
   });
 
-  router.get('/api/library/:id', async (req, res) => {
+  router.get('/api/library/:id', limitRate, async (req, res) => {
     const source = /^\d{1,15}$/.test(req.params.id) ? await library.get(Number(req.params.id)) : undefined;
     if (!source) throw new UserError(`The library has no source ${req.params.id}.`, 404);
     res.json(source);

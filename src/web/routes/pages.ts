@@ -71,7 +71,7 @@ export interface ViewControls {
 
 const markdown = new MarkdownIt({ html: false, linkify: true });
 
-export function pagesRouter({ store, pool }: RouteDeps): Router {
+export function pagesRouter({ store, pool, guards }: RouteDeps): Router {
   const router = Router(ROUTER_OPTIONS);
 
   router.get('/', async (_req, res) => {
@@ -89,7 +89,7 @@ export function pagesRouter({ store, pool }: RouteDeps): Router {
     res.redirect(303, '/#compare');
   });
 
-  router.post('/compare', async (req, res) => {
+  router.post('/compare', guards.limitRate, async (req, res) => {
     const form = readForm(req.body);
     const controls = readControls(req.body);
     // no source given: search the library for it (src/web/routes/library.ts)

@@ -13,6 +13,7 @@
 import { createRequire } from 'node:module';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { ROUTER_OPTIONS } from '../route-deps.js';
+import type { Guards } from '../guards.js';
 import { UserError } from '../../errors.js';
 // the source limit, not src/import/index.ts: the importers load in their worker, never with the app
 import { MAX_SOURCE_BYTES as MAX_IMPORT_BYTES } from '../../limits.js';
@@ -130,11 +131,12 @@ function renderForm(res: Response, status: number, form: CompareForm, extra: Rec
   res.status(status).render('compare-form', { title: 'Compare a quotation', current: 'compare', form, ...extra });
 }
 
-export function sourcesRouter(importer: SourceImporter): Router {
+export function sourcesRouter(importer: SourceImporter, { limitRate }: Guards): Router {
   const router = Router(ROUTER_OPTIONS);
+  // nothing is stored here, so no admin token; every import counts against the rate limit
 
   // the compare form's "Import the source": the whole form comes back filled in
-  router.post('/compare/import-source', uploadFormFiles, async (req, res) => {
+  router.post('/compare/import-source', limitRate, uploadFormFiles, async (req, res) => {
     const form = readForm(req.body);
     const address = field(req.body, 'sourceUrl').trim();
     try {
@@ -154,7 +156,7 @@ export function sourcesRouter(importer: SourceImporter): Router {
   });
 
   // "Find its quotations": the passages the quoting page presents, to pick one
-  router.post('/compare/quoting-page', uploadFormFiles, async (req, res) => {
+  router.post('/compare/quoting-page', limitRate, uploadFormFiles, async (req, res) => {
     const form = readForm(req.body);
     const address = field(req.body, 'quotingPage').trim();
     try {
@@ -172,7 +174,7 @@ export function sourcesRouter(importer: SourceImporter): Router {
   });
 
   // "Use this quotation": the picked passage becomes the quotation, its page "quoted by"
-  router.post('/compare/use-passage', (req, res) => {
+  router.post('/compare/use-passage', limitRate, (req, res) => {
     const form = readForm(req.body);
     const picked = field(req.body, 'pickedPassage');
     if (picked.trim() === '') {
@@ -186,12 +188,12 @@ export function sourcesRouter(importer: SourceImporter): Router {
     renderForm(res, 200, form, { notice: `The quotation is filled in from ${title ? `“${title}”` : 'the quoting page'}. Now give its source.` });
   });
 
-  router.post('/api/sources', uploadSourceFile, async (req, res) => {
+  router.post('/api/sources', limitRate, uploadSourceFile, async (req, res) => {
     const wanted = requestedSource(req);
     const source = 'file' in wanted ? await importer.importFile(wanted.file) : await importer.importAddress(wanted.address);
     res.json(source);
   });
-  router.post('/api/quoting-page', uploadSourceFile, async (req, res) => {
+  router.post('/api/quoting-page', limitRate, uploadSourceFile, async (req, res) => {
     const wanted = requestedSource(req);
     res.json(await importer.quotingPage('file' in wanted ? wanted.file : wanted));
   });
