@@ -32,7 +32,14 @@ import { ComparisonCache, comparisonKey, jobKey, sourceDigest, type OverBudget }
 export const DEFAULT_COMPARE_BUDGET_MS = 10_000;
 /** A stored case: each quotation, and all of them together. */
 export const DEFAULT_CASE_BUDGETS: Budgets = { eachMs: 3_000, totalMs: 10_000 };
-export const DEFAULT_QUEUE_LIMIT = 32;
+/**
+ * Jobs that may wait, all clients together: room for a class of fifty saving or comparing
+ * at once (bench:http's fifty connections, each its own client) with some to spare. A
+ * waiting job holds only texts its request already holds; what bounds waiting is the
+ * request's time budget (ELISION_REQUEST_TIMEOUT_MS), and what keeps one client from
+ * filling the queue is its share (half).
+ */
+export const DEFAULT_QUEUE_LIMIT = 64;
 /** A job this small (source and quotations, in characters) may also use the worker kept for small jobs. */
 export const SMALL_JOB_CHARS = 20_000;
 /** What a client told "busy" is asked to wait before trying again. */
@@ -80,7 +87,7 @@ export class JobCancelledError extends UserError {
 export interface ComparePoolOptions {
   /** workers for any job (default: one per core but one, at least one) */
   workers?: number;
-  /** jobs that may wait for a worker, all clients together (default 32); each client gets half */
+  /** jobs that may wait for a worker, all clients together (default 64); each client gets half */
   queueLimit?: number;
   /** one pasted pair (default 10 s) */
   budgetMs?: number;
