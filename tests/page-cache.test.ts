@@ -1,5 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { pageCache, type PageCacheOptions } from '../src/web/page-cache.js';
 import type { CaseInput } from '../src/cases/types.js';
 import { createApp } from '../src/web/app.js';
 import { memoryStore, wrapStore } from './helpers/temp-store.js';
@@ -88,5 +91,47 @@ describe('page cache', () => {
     await request(app).get('/cases/a-cached-case');
     await request(app).get('/cases/a-cached-case');
     expect(reads).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('page cache limits (lru-cache: count, size and age)', () => {
+  /** A bare app of numbered pages behind the cache, counting how often each is built. */
+  function pagesApp(options: PageCacheOptions) {
+    const app = express();
+    const built: string[] = [];
+    app.use(pageCache(options));
+    app.get('/page/:n', (req, res) => {
+      built.push(req.params.n);
+      res.send(`<p>page ${req.params.n}</p>${'x'.repeat(Number(req.query.pad ?? 0))}`);
+    });
+    return { app, built };
+  }
+
+  it('serves a page only until it is maxAgeMs old', async () => {
+    const { app, built } = pagesApp({ maxAgeMs: 300 });
+    await request(app).get('/page/1');
+    await request(app).get('/page/1');
+    expect(built).toEqual(['1']);
+    await sleep(400);
+    expect((await request(app).get('/page/1')).text).toContain('page 1');
+    expect(built).toEqual(['1', '1']);
+  });
+
+  it('keeps at most maxEntries pages, dropping the least recently used', async () => {
+    const { app, built } = pagesApp({ maxEntries: 2 });
+    for (const n of ['1', '2', '1', '3', '1', '2']) await request(app).get(`/page/${n}`);
+    // 1 was used again before 3 came, so 2 went; 1 stayed
+    expect(built).toEqual(['1', '2', '3', '2']);
+  });
+
+  it('keeps no page larger than maxBytes, and at most maxTotalBytes of pages in all', async () => {
+    const { app, built } = pagesApp({ maxBytes: 1000, maxTotalBytes: 2500 });
+    await request(app).get('/page/big?pad=2000');
+    await request(app).get('/page/big?pad=2000');
+    expect(built).toEqual(['big', 'big']);
+    built.length = 0;
+    for (const n of ['1', '2', '3', '1']) await request(app).get(`/page/${n}?pad=900`);
+    // three pages of about 920 characters do not fit in 2,500: the oldest went
+    expect(built).toEqual(['1', '2', '3', '1']);
   });
 });

@@ -17,19 +17,21 @@
  * that is not HTML.
  */
 import type { RequestHandler, Response } from 'express';
+import { LRUCache } from 'lru-cache';
 import type { ChangeFeed } from '../store/pg-changes.js';
 
 interface Entry {
   html: string;
   contentType: string;
-  storedAt: number;
 }
 
 export interface PageCacheOptions {
   maxEntries?: number;
   maxAgeMs?: number;
-  /** pages larger than this are not kept */
+  /** pages larger than this (in characters) are not kept */
   maxBytes?: number;
+  /** all the pages kept together (in characters); the least recently used go first */
+  maxTotalBytes?: number;
   /**
    * Changes made by any server on a shared database (src/store/pg-changes.ts): each one
    * empties the cache; while the feed is not live nothing is served from the cache or kept.
@@ -39,8 +41,15 @@ export interface PageCacheOptions {
 
 const READ_ONLY = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function pageCache({ maxEntries = 200, maxAgeMs = 10_000, maxBytes = 1024 * 1024, changes }: PageCacheOptions = {}): RequestHandler {
-  const entries = new Map<string, Entry>();
+export function pageCache({ maxEntries = 200, maxAgeMs = 10_000, maxBytes = 1024 * 1024, maxTotalBytes = 32 * 1024 * 1024, changes }: PageCacheOptions = {}): RequestHandler {
+  // lru-cache 11: by count, by size and by age; a page past its age is never served
+  const entries = new LRUCache<string, Entry>({
+    max: maxEntries,
+    maxSize: maxTotalBytes,
+    maxEntrySize: maxBytes,
+    sizeCalculation: (entry) => Math.max(1, entry.html.length),
+    ttl: maxAgeMs,
+  });
   let generation = 0;
   let changesRunning = 0;
 
@@ -73,15 +82,12 @@ export function pageCache({ maxEntries = 200, maxAgeMs = 10_000, maxBytes = 1024
     }
 
     const key = `${res.locals.isAdmin ? 'admin' : 'public'} ${req.originalUrl}`;
+    // (a get refreshes the page's place: the least recently used goes first)
     const hit = entries.get(key);
-    if (hit && Date.now() - hit.storedAt <= maxAgeMs) {
-      // refresh its place: least recently used goes first
-      entries.delete(key);
-      entries.set(key, hit);
+    if (hit) {
       res.status(200).type(hit.contentType).send(hit.html);
       return;
     }
-    if (hit) entries.delete(key);
 
     const generationAtStart = generation;
     const originalSend = res.send.bind(res) as Response['send'];
@@ -98,10 +104,7 @@ export function pageCache({ maxEntries = 200, maxAgeMs = 10_000, maxBytes = 1024
         trusted() &&
         changesRunning === 0 &&
         body.length <= maxBytes;
-      if (keep) {
-        entries.set(key, { html: body as string, contentType, storedAt: Date.now() });
-        while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
-      }
+      if (keep) entries.set(key, { html: body as string, contentType });
       return originalSend(body);
     } as Response['send'];
     next();
