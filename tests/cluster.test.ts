@@ -145,6 +145,38 @@ describe.runIf(postgresUrl)('two servers on one PostgreSQL', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(10);
   });
 
+  it('throttles failed logins once for both servers: the count and the one-a-second turns are shared', { timeout: 60_000 }, async () => {
+    const who = asClient();
+    const page = await fetch(`${a.url}/login`);
+    const cookie = (page.headers.getSetCookie()[0] ?? '').split(';')[0]!;
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+    const login = async (server: ServerProcess, token: string) => {
+      const started = performance.now();
+      const res = await fetch(`${server.url}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie, ...who },
+        body: new URLSearchParams({ _csrf: csrf, token, next: '/' }).toString(),
+      });
+      await res.arrayBuffer();
+      return { status: res.status, ms: performance.now() - started };
+    };
+    // ten failures, five on each server: each server alone has seen only five
+    for (let i = 0; i < 10; i++) expect((await login(i % 2 === 0 ? a : b, `guess ${i}`)).status).toBe(401);
+    // the eleventh, on either server, is past the address's limit
+    expect((await login(b, 'guess 10')).status).toBe(429);
+    // four more at once, two on each server: checked one a second in all, not one a second per server
+    const answers = await Promise.all([login(a, 'x1'), login(b, 'x2'), login(a, 'x3'), login(b, 'x4')]);
+    expect(answers.map((x) => x.status)).toEqual([429, 429, 429, 429]);
+    const times = answers.map((x) => x.ms).sort((p, q) => p - q);
+    // their turns are 1, 2, 3 and 4 seconds away (per server they would be 1, 1, 2, 2)
+    expect(times[3]!).toBeGreaterThan(3500);
+    expect(times[2]!).toBeGreaterThan(2500);
+    // and the right token still gets in, on either server, after its turn
+    const teacher = await login(a, ADMIN_TOKEN);
+    expect(teacher.status).toBe(303);
+  });
+
   it('keeps B serving when A is killed (SIGKILL) in the middle of a 500-case import, which is then whole or absent', { timeout: 120_000 }, async () => {
     const title = `Import ${randomBytes(4).toString('hex')}`;
     const cases = Array.from({ length: 500 }, (_, n) => smallCase(title, n));

@@ -222,6 +222,22 @@ describe.runIf(postgresUrl)('the PostgreSQL store', () => {
     expect(await b.get('client')).toBeUndefined();
   });
 
+  it('hands a throttled login address one slot at a time across servers, and none past the queue', async () => {
+    const a = new PostgresRateLimitStore((await open()).pool, 'login:');
+    const b = new PostgresRateLimitStore((await open()).pool, 'login:');
+    // six reservations at once from two servers: five slots a second apart, the sixth refused
+    const waits = await Promise.all([a, b, a, b, a, b].map((store) => store.reserveSlot('203.0.113.9', 1000, 5)));
+    const given = waits.filter((w): w is number => w !== undefined).sort((x, y) => x - y);
+    expect(waits.filter((w) => w === undefined)).toHaveLength(1);
+    expect(given).toHaveLength(5);
+    given.forEach((wait, i) => {
+      expect(wait).toBeGreaterThan(i * 1000 - 150);
+      expect(wait).toBeLessThanOrEqual(i * 1000);
+    });
+    // another address has its own turns
+    expect(await a.reserveSlot('203.0.113.10', 1000, 5)).toBe(0);
+  });
+
   it('upgrades a version-1 database: every case keeps its text, now kept once in the library and found by find', async () => {
     // version 1 as it shipped, applied by hand
     await sql(`CREATE TABLE elision_schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);

@@ -66,17 +66,17 @@ export class PostgresRateLimitStore implements Store, LoginSlots {
   /**
    * A throttled login's turn (src/web/rate-limit.ts): one statement takes the address's
    * next free slot, so two servers asked at once hand out two different slots. The row's
-   * `reset_at` is when the next slot begins; a reservation that would wait `queue` slots
-   * or more changes nothing and returns no row.
+   * `reset_at` is when the next slot begins; a reservation whose slot is further away
+   * than `queue - 1` slots (`queue` attempts wait already) changes nothing and returns no row.
    */
   async reserveSlot(key: string, slotMs: number, queue: number): Promise<number | undefined> {
     this.sweepNowAndThen();
     const { rows } = await this.pool.query<{ wait_ms: number }>(
       `INSERT INTO rate_limit_hits AS r (key, hits, reset_at) VALUES ($1, 0, clock_timestamp() + $2 * interval '1 millisecond')
        ON CONFLICT (key) DO UPDATE SET reset_at = greatest(r.reset_at, clock_timestamp()) + $2 * interval '1 millisecond'
-         WHERE greatest(r.reset_at, clock_timestamp()) < clock_timestamp() + $3 * interval '1 millisecond'
+         WHERE greatest(r.reset_at, clock_timestamp()) <= clock_timestamp() + $3 * interval '1 millisecond'
        RETURNING greatest(0, extract(epoch FROM (r.reset_at - clock_timestamp())) * 1000 - $2)::float8 AS wait_ms`,
-      [`${this.prefix}slot:${key}`, slotMs, queue * slotMs],
+      [`${this.prefix}slot:${key}`, slotMs, (queue - 1) * slotMs],
     );
     return rows[0] ? Math.round(rows[0].wait_ms) : undefined;
   }

@@ -72,8 +72,8 @@ export function memoryLoginSlots(): LoginSlots {
       const now = Date.now();
       for (const [k, at] of nextFree) if (at <= now) nextFree.delete(k);
       const at = Math.max(now, nextFree.get(key) ?? 0);
-      // `queue` attempts already wait for the slots before this one
-      if (at - now >= queue * slotMs) return undefined;
+      // the slots up to (queue - 1) seconds away are taken by `queue` attempts already waiting
+      if (at - now > (queue - 1) * slotMs) return undefined;
       nextFree.set(key, at + slotMs);
       return at - now;
     },
