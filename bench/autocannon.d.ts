@@ -1,5 +1,17 @@
-/** The part of autocannon 9's programmatic API that bench/http.ts uses (the package ships no types). */
+/** The part of autocannon 9's programmatic API that bench/http.ts and bench/http-postgres.ts use (the package ships no types). */
 declare module 'autocannon' {
+  export interface Request {
+    method?: string;
+    path: string;
+    headers?: Record<string, string>;
+    body?: string;
+    setupRequest?: (request: { path: string; method?: string; body?: string; headers?: Record<string, string> }) => { path: string; method?: string; body?: string; headers?: Record<string, string> };
+  }
+  /** one connection (setupClient is called with each as it is made) */
+  export interface Client {
+    /** this connection's own requests, replacing the shared ones */
+    setRequests(requests: Request[]): void;
+  }
   interface Options {
     /** several: the connections are spread over them */
     url: string | string[];
@@ -10,6 +22,9 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string;
     requests?: Array<{ setupRequest?: (request: { path: string; method?: string; body?: string }) => { path: string; method?: string; body?: string } }>;
+    setupClient?: (client: Client) => void;
+    /** requests a second, all connections together */
+    overallRate?: number;
   }
   interface Histogram {
     average: number;

@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { findPostgresBin, startPostgresCluster } from '../tests/helpers/postgres-cluster.js';
+import { asDistinctClients, type BenchRequest } from './clients.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const benchmarksFile = path.join(root, 'BENCHMARKS.md');
@@ -76,7 +77,8 @@ function machineTicks(): { busy: number; total: number } {
 async function startServer(env: Record<string, string>): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', ELISION_RATE_LIMIT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...env },
+    // ELISION_TRUST_PROXY: each connection names its own client in X-Forwarded-For (bench/clients.ts)
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', ELISION_RATE_LIMIT: '0', ELISION_TRUST_PROXY: '1', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let printed = '';
@@ -113,21 +115,22 @@ export function newCase(): string {
   });
 }
 
+/** Clients numbered from here on are new to the servers: no two runs share a client. */
+let nextClient = 100_000;
+
 async function measure(urls: string[], seconds: number, connections: number, kind: 'page' | 'create'): Promise<Omit<Row, 'servers' | 'name' | 'request' | 'serverCpuMsPerRequest' | 'machineBusy'>> {
   let n = 0;
-  const options =
+  // every connection a client of its own (bench/clients.ts), as fifty people would be
+  const request: BenchRequest =
     kind === 'page'
-      ? { url: urls.map((u) => `${u}${CASE_PATH}`), method: 'GET' as const, requests: [{ setupRequest: (r: { path: string }) => ({ ...r, path: `${CASE_PATH}?bench=${n++}` }) }] }
-      : {
-          url: urls.map((u) => `${u}/api/cases`),
-          method: 'POST' as const,
-          headers: { 'content-type': 'application/json' },
-          body: newCase(),
-          requests: [{ setupRequest: (r: { path: string; method?: string; body?: string }) => ({ ...r, body: newCase() }) }],
-        };
+      ? { method: 'GET', path: CASE_PATH, setupRequest: (r) => ({ ...r, path: `${CASE_PATH}?bench=${n++}` }) }
+      : { method: 'POST', path: '/api/cases', headers: { 'content-type': 'application/json' }, body: newCase(), setupRequest: (r) => ({ ...r, body: newCase() }) };
+  const options = { url: urls.map((u) => `${u}${request.path}`), method: request.method };
   // a short warm-up, so the first seconds of JIT and caches do not count
-  await autocannon({ ...options, connections: 4, amount: 100 });
-  const result = await autocannon({ ...options, connections, duration: seconds });
+  await autocannon({ ...options, connections: 4, amount: 100, ...asDistinctClients(request, nextClient) });
+  nextClient += 4;
+  const result = await autocannon({ ...options, connections, duration: seconds, ...asDistinctClients(request, nextClient) });
+  nextClient += connections;
   return {
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
@@ -217,7 +220,7 @@ export async function benchPostgres(settings: { seconds: number; connections: nu
   writeSection(
     [
       ...header,
-      `Command: \`npm run bench:http\` (its second half, bench/http-postgres.ts; BENCH_SECONDS=${seconds}, BENCH_CONNECTIONS=${connections}). A throw-away PostgreSQL ${cluster.version} cluster on loopback (fsync on), one database; Elision server processes (NODE_ENV=production, ELISION_RATE_LIMIT=0, request logs on) each on its own port, nothing in front; with two servers autocannon spreads its ${connections} connections over both.`,
+      `Command: \`npm run bench:http\` (its second half, bench/http-postgres.ts; BENCH_SECONDS=${seconds}, BENCH_CONNECTIONS=${connections}). A throw-away PostgreSQL ${cluster.version} cluster on loopback (fsync on), one database; Elision server processes (NODE_ENV=production, ELISION_RATE_LIMIT=0, request logs on) each on its own port, nothing in front; with two servers autocannon spreads its ${connections} connections over both. Every connection is a client of its own (its own \`X-Forwarded-For\`, the servers run with \`ELISION_TRUST_PROXY=1\`).`,
       '',
       `Machine: ${settings.machine}. Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${settings.loadAtStart} at the start of bench:http.`,
       '',
