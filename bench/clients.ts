@@ -36,7 +36,9 @@ export function asDistinctClients(request: BenchRequest, first = 1): { setupClie
   return {
     setupClient: (client) => {
       const address = clientAddress(next++);
-      client.setRequests([{ ...request, headers: { ...request.headers, 'x-forwarded-for': address } }]);
+      const { setupRequest, ...fixed } = request;
+      // (an absent setupRequest must be left out: autocannon would call `undefined`)
+      client.setRequests([{ ...fixed, ...(setupRequest ? { setupRequest } : {}), headers: { ...request.headers, 'x-forwarded-for': address } }]);
     },
   };
 }

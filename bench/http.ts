@@ -249,7 +249,8 @@ async function underHostileLoad(url: string): Promise<HostileRun> {
         const res = await fetch(`${url}/api/compare`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
-          body: JSON.stringify({ quote: finding3Excerpt(source, variant++), source }),
+          // a new pair each time (no cache helps): the excerpt moves, and the source gets a number at its end
+          body: JSON.stringify({ quote: finding3Excerpt(source, variant % 400), source: `${source} ${variant++}` }),
         });
         await res.arrayBuffer();
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
