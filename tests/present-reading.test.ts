@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compare } from '../src/core/compare.js';
 import type { Comparison } from '../src/core/types.js';
-import { changeGroups, contextOf, countPhrase, countsLine, plainReading, readThrough, type CountedChange } from '../src/present/index.js';
+import { changeGroups, contextOf, countPhrase, countsLine, plainReading, plainVerdictLine, readThrough, verdictText, type CountedChange } from '../src/present/index.js';
 import { loadBuiltInCases } from '../src/store/import-built-in.js';
 
 const pairs: Array<{ name: string; quote: string; source: string }> = [
@@ -110,5 +110,14 @@ describe('readThrough', () => {
     const pieces = readThrough({ comparison, quote, source });
     expect(pieces.map((p) => p.text).join('')).toBe(source.slice(0, source.length));
     expect(contextOf(pieces).before).toContain('A first sentence.');
+  });
+});
+
+describe('the verdict in plain text', () => {
+  it('is the icon, the word and the engine’s summary, the same for the CLI, the restored quotation and find', () => {
+    const quote = 'the quick fox';
+    const comparison = compare(quote, 'The quick brown fox.');
+    expect(verdictText(comparison)).toBe(`✂ Silent omission. ${comparison.verdict.summary}`);
+    expect(plainVerdictLine(comparison)).toBe(`Verdict: ${verdictText(comparison)}`);
   });
 });

@@ -17,7 +17,7 @@ import { fetchOptionsFromEnv } from '../import/importer.js';
 import type { ImportedSource } from '../import/types.js';
 import { citationAt, formatWhere, withWhere } from '../import/where.js';
 import { checkComparePair } from '../limits.js';
-import { countsLine, describeProvenance, PLAIN_READING_LEGEND, plainReading, presentVerdict, readThrough, type PlainStyle } from '../present/index.js';
+import { countsLine, describeProvenance, PLAIN_READING_LEGEND, plainReading, plainVerdictLine, readThrough, type PlainStyle } from '../present/index.js';
 import { decodeUtf8, readBytes, readText, type CliIo } from './io.js';
 
 const USAGE = `Usage: elision compare QUOTE_FILE SOURCE [options]
@@ -163,11 +163,10 @@ const STYLES: Record<PlainStyle, readonly [string, string]> = {
  */
 export function formatText(comparison: Comparison, quote: string, source: string, color: boolean): string {
   const paint = color ? (style: PlainStyle, text: string) => `${STYLES[style][0]}${text}${STYLES[style][1]}` : undefined;
-  const verdict = presentVerdict(comparison);
   const lines = [
     plainReading(readThrough({ comparison, quote, source }), paint),
     '',
-    `Verdict: ${verdict.label}. ${verdict.summary}`,
+    plainVerdictLine(comparison),
     countsLine(comparison),
     ...comparison.notes.map((note) => `- ${note.message}`),
     ...comparison.cues.map((cue) => `- ${cue.message}`),

@@ -23,7 +23,7 @@ import { findInLibrary, type FindResult } from '../library/find.js';
 import { importForLibrary, inProcessImporter, isAddress, LIBRARY_EXTENSIONS } from '../library/import-source.js';
 import type { LibraryStore } from '../library/types.js';
 import { openCaseStore } from '../store/case-store.js';
-import { excerpt, plural, presentVerdict } from '../present/index.js';
+import { excerpt, plural, verdictText } from '../present/index.js';
 import { describeFailure, readText, resolveIn, type CliIo } from './io.js';
 import { openPostgresStore } from '../store/pg-open.js';
 
@@ -221,7 +221,7 @@ export function formatFind(result: FindResult): string {
   result.results.forEach((place, i) => {
     lines.push(`${i + 1}. ${place.summary} (source ${place.sourceId}; ${Math.round(place.similarity * 100)}% of the words; ${place.rating})`);
     // the engine's verdict on this place, as every surface shows it
-    lines.push(`   ${presentVerdict(place.comparison).label}. ${place.comparison.verdict.summary}`);
+    lines.push(`   ${verdictText(place.comparison)}`);
     if (place.passage) lines.push(`   “${excerpt(place.passage.text, 200)}”`);
   });
   if (result.chimera) {

@@ -10,7 +10,7 @@
  */
 import type { Segment, Span } from '../core/types.js';
 import { formatChicago } from './citation.js';
-import { plural, presentVerdict, quotedByLine } from '../present/index.js';
+import { plainVerdictLine, plural, quotedByLine } from '../present/index.js';
 import type { CaseExportInput, ExportInput } from './types.js';
 
 export const CUT_MARK = '[...]';
@@ -82,8 +82,7 @@ function restoredBlock(input: ExportInput): string {
   const { comparison, quote } = input;
   const restored = restoreQuotation(input);
   const citation = formatChicago(input.citation);
-  const verdict = presentVerdict(comparison);
-  const verdictLine = `Verdict: ${verdict.label}. ${verdict.summary}`;
+  const verdictLine = plainVerdictLine(comparison);
   const lines: string[] = [];
   if (restored === null) {
     lines.push(`“${quote.trim()}”`);

@@ -54,3 +54,14 @@ export function presentVerdict(comparison: Pick<Comparison, 'verdict'>): Verdict
   const look = RATING_LOOKS[rating];
   return { rating, summary, ...look, value: ratingValue(rating), label: `${look.icon} ${look.word}` };
 }
+
+/** "⚠ Meaning at risk. The source goes straight on: …": the verdict in one plain sentence pair. */
+export function verdictText(comparison: Pick<Comparison, 'verdict'>): string {
+  const verdict = presentVerdict(comparison);
+  return `${verdict.label}. ${verdict.summary}`;
+}
+
+/** "Verdict: ⚠ Meaning at risk. …": the verdict's line in the plain-text surfaces (the CLI, the restored quotation). */
+export function plainVerdictLine(comparison: Pick<Comparison, 'verdict'>): string {
+  return `Verdict: ${verdictText(comparison)}`;
+}
