@@ -33,6 +33,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 // The program: run when executed directly (not when imported by tests).
 const runDirectly = Boolean(process.argv[1]) && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (runDirectly) {
+  // a reader that stops early (`… | head`) closes the pipe: nothing more to say, and no stack trace
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') return;
+    process.stderr.write(`elision: Cannot write the output: ${describeFailure(err).message}\n`);
+    process.exitCode = 1;
+  });
+  process.stderr.on('error', () => {});
   // standard input is opened only if a file named "-" is read
   const stdin = { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() };
   process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin, env: process.env }).catch((err: unknown) => {

@@ -3,7 +3,7 @@
  * CLI is that one function) for the many cases, and one smoke test of the real program
  * through `npm run --silent cli`, exactly as outside checks call it.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -112,7 +112,7 @@ describe('elision compare', () => {
 });
 
 describe('the elision program (one smoke test of the real process)', () => {
-  it('runs as docs/contract.md calls it: a comparison read from "-" on standard output; bad input exit 2 with one line and no stack trace', async () => {
+  it('runs as docs/contract.md calls it: a comparison read from "-" on standard output; bad input exit 2 with one line and no stack trace; a closed pipe ends it quietly', async () => {
     const npm = (args: string[], stdin?: string) => {
       const child = run('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: root, timeout: 60_000 });
       child.child.stdin!.end(stdin ?? '');
@@ -121,10 +121,20 @@ describe('the elision program (one smoke test of the real process)', () => {
         (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
       );
     };
-    const [text, failed] = await Promise.all([
+    // a reader that stops after the first bytes (`| head -c 100`): the program ends quietly
+    const closedEarly = new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn('npm', ['run', '--silent', 'cli', '--', 'compare', quote, file('long.txt', 'It was the best of times, it was the worst of times. '.repeat(20_000)), '--format', 'json', '--context', '9999'], { cwd: root });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    const [text, failed, early] = await Promise.all([
       npm(['compare', '-', source], readFileSync(quote, 'utf8')),
       npm(['compare', path.join(dir, 'missing'), source]),
+      closedEarly,
     ]);
+    expect(early, 'no stack trace when the reader closes the pipe').toEqual({ code: 0, stderr: '' });
     expect(text.stderr).toBe('');
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('[-it was the worst of times, it was the age of wisdom,-]');
