@@ -1,7 +1,8 @@
 /**
  * One verdict on every surface: for every quotation of every built-in case (data/cases),
- * the case's page, its card on the home page and in the case list, the debate view's
- * lane, the exercise's last step and answer sheet, the CLI's text and JSON (in process,
+ * the case's page (and the compare page, the same pair pasted), its card on the home
+ * page and in the case list, the debate view's lane, the exercise's last step and
+ * answer sheet, the CLI's text and JSON (in process,
  * through runCli), and every export — the PDF included, read back with pdf.js — show the
  * same rating and summary: the ones the engine computed (comparison.verdict), never a
  * surface's own. Every surface that prints the counts prints src/present's one counts
@@ -21,6 +22,7 @@ import { countsLine, escapeHtml, escapeMarkdown, presentVerdict, type VerdictVie
 import { loadBuiltInCases } from '../src/store/import-built-in.js';
 import { createApp } from '../src/web/app.js';
 import { cli } from './helpers/cli.js';
+import { csrfToken } from './helpers/csrf.js';
 import { memoryStore, tempDir, type TempDir } from './helpers/temp-store.js';
 
 const CASES_DIR = path.resolve('data/cases');
@@ -149,6 +151,19 @@ describe.each(SLUGS)('the case %s', (slug) => {
         expect(verdictLines(lane).map((l) => l.rating), `lane ${i}`).toEqual([expected[i]!.rating]);
         expect(lane).toContain(`<p class="lane-verdict">${ejsEscape(expected[i]!.summary)}</p>`);
       }
+    }
+  });
+
+  it('the compare page shows it for the same pair pasted, with the same counts line', async () => {
+    const agent = request.agent(app);
+    const csrf = await csrfToken(agent);
+    for (let i = 0; i < expected.length; i++) {
+      const html = (await agent.post('/compare').type('form').send({ _csrf: csrf, quote: kase.quotations[i]!.text, source: kase.source.text }).expect(200)).text;
+      const box = between(html, '<section class="summary', '</section>');
+      expect(box).toContain(`data-rating="${expected[i]!.rating}"`);
+      expect(box).toContain(`<strong class="rating-word">${ejsEscape(expected[i]!.word)}</strong>`);
+      expect(box).toContain(`<p class="verdict">${ejsEscape(expected[i]!.summary)}</p>`);
+      expect(box).toContain(`<p class="counts">${ejsEscape(counts[i]!)}</p>`);
     }
   });
 
