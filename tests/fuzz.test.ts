@@ -5,7 +5,7 @@
  * Never a crash, never an offset outside the text, always an answer or a clear error.
  * Run counts are bounded so the suite stays within seconds.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -344,12 +344,15 @@ describe('the CLI under fuzzing (in process, through runCli)', () => {
     writeFileSync(sourceFile, 'It was the age of wisdom, it was the age of foolishness.');
     const argument = fc.oneof(
       fc.constantFrom('compare', 'find', 'library', 'add', 'list', 'migrate-store', '-', '--format', 'json', 'text', 'md', 'pdf', '--context', '--context-words', '--color', '--no-color', '-h', '--from', '--to', quoteFile, sourceFile, dir),
-      fc.string({ maxLength: 12 }),
+      // never an absolute path: `library add /` would read the whole machine
+      fc.string({ maxLength: 12 }).filter((text) => !/^[/~]/.test(text)),
     );
+    const sandbox = path.join(dir, 'sandbox');
+    mkdirSync(sandbox, { recursive: true });
     await fc.assert(
       fc.asyncProperty(fc.array(argument, { maxLength: 6 }), async (argv) => {
-        // no database is opened: library and find get a file that is not there to read, or refuse first
-        const result = await cli(argv, { env: { ELISION_DB: path.join(dir, 'no-such-folder', 'x.db') } });
+        // relative names (and the library's database) stay in an empty folder of their own
+        const result = await cli(argv, { cwd: sandbox, env: { ELISION_DB: path.join(sandbox, 'library.db') } });
         expect([0, 1, 2], `${JSON.stringify(argv)}: ${result.stderr}`).toContain(result.code);
         expect(result.stderr).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
         if (result.code === 2) expect(result.stderr.trimEnd().split('\n'), JSON.stringify(argv)).toHaveLength(1);
