@@ -72,7 +72,7 @@ export function memoryLoginSlots(): LoginSlots {
       const now = Date.now();
       for (const [k, at] of nextFree) if (at <= now) nextFree.delete(k);
       const at = Math.max(now, nextFree.get(key) ?? 0);
-      // the slots up to (queue - 1) seconds away are taken by `queue` attempts already waiting
+      // a slot more than queue - 1 slots away: `queue` attempts wait already
       if (at - now > (queue - 1) * slotMs) return undefined;
       nextFree.set(key, at + slotMs);
       return at - now;
