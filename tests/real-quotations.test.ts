@@ -35,6 +35,11 @@ describe('real quotations', () => {
       // nothing faithful is called changed
       expect(c.stats).toMatchObject({ silentOmissions: 0, alterations: 0, insertions: 0 });
     }
+    // news-style quotations in pieces: the writer's words around the quoted pieces are no change
+    if (q.id.includes('-news-')) {
+      expect(c.paraphrase!.length).toBeGreaterThan(0);
+      expect(c.stats).toMatchObject({ silentOmissions: 0, insertions: 0, alterations: 0 });
+    }
     // no bracketed change is ever called a silent omission
     c.segments.forEach((s, k) => {
       if (!s.editorial) return;

@@ -27,6 +27,8 @@ export interface Item {
   sourceFrom: number;
   sourceTo: number;
   marked?: boolean;
+  /** omission between two quoted pieces of a quotation in pieces: the writer's own words stand there */
+  paraphrased?: boolean;
   editorial?: boolean;
   /** editorial alteration of letter case only ("[T]he"): routine, never counted as a change */
   caseOnly?: boolean;
@@ -137,6 +139,7 @@ export function itemsToSegments(
     const segment: Segment = { kind: item.kind };
     if (item.fragment !== undefined) segment.fragment = item.fragment;
     if (item.kind === 'omission') segment.marked = item.marked ?? false;
+    if (item.paraphrased) segment.paraphrased = true;
     if (item.pageFurniture) segment.pageFurniture = true;
     if (item.kind === 'insertion') segment.editorial = item.editorial ?? false;
     if (item.kind === 'alteration' && item.editorial) segment.editorial = true;
@@ -200,6 +203,9 @@ export function countStats(items: Item[]): Stats {
       case 'omission':
         if (item.pageFurniture) break;
         stats.omittedWords += item.sourceTo - item.sourceFrom;
+        // a cut between quoted pieces shows (the marks close, the writer's words stand) but
+        // no ellipsis marks it: counted apart, in paraphrasedOmissions
+        if (item.paraphrased) break;
         if (item.marked) stats.markedOmissions++;
         else stats.silentOmissions++;
         break;

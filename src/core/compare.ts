@@ -16,10 +16,10 @@ import { judge } from './verdict.js';
 import { findCandidates, positionsOfKeys, type Candidate, type PreparedSource } from './locate.js';
 import { ownKeys, placePieces, type Piece, type QuoteWords } from './silent-joins.js';
 import { isPrepared, preparedSourceFor, seenBefore } from './source-cache.js';
-import { parseQuotation, type ParsedQuotation } from './quotation.js';
+import { parseQuotation, parseQuotationInPieces, type ParsedQuotation } from './quotation.js';
 import { quickRegion, tokenizeRegion } from './quick-locate.js';
 import { contextEnd, contextStart, crossesSentenceEnd } from './sentences.js';
-import type { CompareOptions, Comparison, Confidence, Fragment, Nearest, Note, Segment, Span } from './types.js';
+import { RATINGS, type CompareOptions, type Comparison, type Confidence, type Fragment, type Nearest, type Note, type Segment, type Span } from './types.js';
 
 export type { CompareOptions, Comparison } from './types.js';
 export { forgetPreparedSources, preparedSourceFor } from './source-cache.js';
@@ -33,7 +33,17 @@ const DEFAULT_CONTEXT_SENTENCES = 2;
  * @example compare('It was … the worst of times', 'It was the best of times, it was the worst of times')
  */
 export function compare(quote: string, source: string, options: CompareOptions = {}): Comparison {
-  const parsed = parseQuotation(quote);
+  const whole = compareReading(parseQuotation(quote), quote, source, options);
+  // A quotation in pieces (`The committee "did … approve the budget"`) is read whole first:
+  // a source may itself hold the quoted speech. The pieces reading is taken only when the
+  // whole reading stumbles on the words outside the inner marks and the pieces read better.
+  const inPieces = parseQuotationInPieces(quote);
+  if (!inPieces || !stumblesOutside(whole, inPieces.outside)) return whole;
+  const pieces = compareReading(inPieces, quote, source, options);
+  return readsBetter(pieces, whole) ? pieces : whole;
+}
+
+function compareReading(parsed: ParsedQuotation, quote: string, source: string, options: CompareOptions): Comparison {
   // A large source seen for the first time: prepare only where the quotation can stand,
   // and keep the answer only when the whole source could not have changed it.
   if (!isPrepared(source) && !seenBefore(source) && source.length >= (options.quickLocateAbove ?? QUICK_LOCATE_ABOVE)) {
@@ -47,6 +57,35 @@ export function compare(quote: string, source: string, options: CompareOptions =
     }
   }
   return comparePrepared(parsed, quote, source, preparedSourceFor(source), options);
+}
+
+/**
+ * Does the whole reading fail on the words outside the inner quotation marks: are they
+ * inserted, altered or not found, or is a silent cut made right at them?
+ */
+function stumblesOutside(whole: Comparison, outside: Span[]): boolean {
+  const touches = (from: number, to: number) => outside.some((o) => from <= o.end && to >= o.start);
+  const { segments } = whole;
+  if (whole.fragments.some((f) => !f.found && touches(f.quote.start, f.quote.end))) return true;
+  return segments.some((segment, k) => {
+    if ((segment.kind === 'insertion' || segment.kind === 'alteration') && segment.quote && (!segment.editorial || segment.notFound)) {
+      return touches(segment.quote.start, segment.quote.end - 1);
+    }
+    if (segment.kind === 'omission' && !segment.marked && !segment.pageFurniture) {
+      const before = segments.slice(0, k).reverse().find((s) => s.quote);
+      const after = segments.slice(k + 1).find((s) => s.quote);
+      return touches(before?.quote?.end ?? 0, after?.quote?.start ?? Infinity);
+    }
+    return false;
+  });
+}
+
+/** The pieces reading wins on a better rating, or the same rating with fewer changes. */
+function readsBetter(pieces: Comparison, whole: Comparison): boolean {
+  const rank = (c: Comparison) => RATINGS.indexOf(c.verdict.rating);
+  if (rank(pieces) !== rank(whole)) return rank(pieces) > rank(whole);
+  const changes = (c: Comparison) => c.stats.silentOmissions + c.stats.insertions + c.stats.alterations + c.fragments.filter((f) => !f.found).length;
+  return changes(pieces) < changes(whole);
 }
 
 /** Sources below this many characters are always prepared whole (it costs under a few ms). */
@@ -126,15 +165,18 @@ function comparePrepared(parsed: ParsedQuotation, quote: string, source: string,
     const leftFragment = parsed.fragments[left.piece.fragment]!;
     // the quoter's mark between these two pieces: none inside one fragment (a silent join)
     const ownPieces = piecesOfFragment[left.piece.fragment]!;
-    const mark = ownPieces[ownPieces.length - 1] === left.p ? leftFragment.markAfter : null;
+    const lastOwn = ownPieces[ownPieces.length - 1] === left.p;
+    const mark = lastOwn ? leftFragment.markAfter : null;
+    // between two quoted pieces the marks close and the writer's own words stand: that shows the cut
+    const paraphrased = lastOwn && mark === null && leftFragment.paraphraseAfter === true;
     const adjacentInQuote = right.p > left.p && placedBefore[right.p] === placedBefore[left.p + 1];
     const gapFrom = left.range.to;
     const gapTo = right.range.from;
     const gapCharsFrom = sourceTokens.ends[gapFrom - 1]!;
     const gapCharsTo = sourceTokens.starts[gapTo]!;
     if (gapTo > gapFrom) {
-      const marked = mark !== null && (adjacentInQuote || reordered);
-      gapAfterPiece.set(left.p, { kind: 'omission', quoteFrom: 0, quoteTo: 0, sourceFrom: gapFrom, sourceTo: gapTo, marked });
+      const marked = (mark !== null || paraphrased) && (adjacentInQuote || reordered);
+      gapAfterPiece.set(left.p, { kind: 'omission', quoteFrom: 0, quoteTo: 0, sourceFrom: gapFrom, sourceTo: gapTo, marked, ...(marked && paraphrased ? { paraphrased: true } : {}) });
       if (marked && mark && mark.dots === 3 && !mark.bracketed && isEnglishAt(source, gapCharsFrom, gapCharsTo)
         && !/[\u2026\u22ef]{2}|\u22ef/.test(quote.slice(mark.start, mark.end)) && crossesSentenceEnd(source, gapCharsFrom, gapCharsTo)
         && !/[.!?]\s*$/.test(quote.slice(leftFragment.span.end - 1, mark.start))) {
@@ -189,6 +231,7 @@ function comparePrepared(parsed: ParsedQuotation, quote: string, source: string,
   }
 
   const stats = countStats(items);
+  if (parsed.paraphrase.length > 0) stats.paraphrasedOmissions = items.filter((item) => item.paraphrased).length;
   // one finding is told once
   const told = new Set<string>();
   const uniqueNotes = notes.filter((note) => {
@@ -212,7 +255,8 @@ function comparePrepared(parsed: ParsedQuotation, quote: string, source: string,
     cues,
     ellipses: parsed.marks.map((mark) => ({ start: mark.start, end: mark.end })),
     editorialNotes: parsed.editorialNotes,
-    ...(fragments.some((f) => f.found) ? {} : { nearest: nearestPassage(words, sourceTokens, positions) }),
+    paraphrase: parsed.paraphrase,
+    ...(fragments.some((f) => f.found) ? {} : { nearest: nearestPassage(words, parsed.fragments, sourceTokens, positions) }),
   };
   return { ...judged, verdict: judge(judged, source, quote) };
 }
@@ -259,8 +303,9 @@ function isEnglishAt(source: string, from: number, to: number): boolean {
 }
 
 /** The source passage sharing most of the quotation's words in order, for a quotation not found. */
-function nearestPassage(words: QuoteWords, sourceTokens: { keys: string[]; starts: Int32Array; ends: Int32Array }, positions: Map<string, number[]>): Nearest | null {
-  const own = ownKeys(words, 0, words.keys.length);
+function nearestPassage(words: QuoteWords, quoted: ReadonlyArray<{ firstToken: number; endToken: number }>, sourceTokens: { keys: string[]; starts: Int32Array; ends: Int32Array }, positions: Map<string, number[]>): Nearest | null {
+  // the quoted words only: a quotation in pieces claims none of the writer's words around them
+  const own = quoted.flatMap((f) => ownKeys(words, f.firstToken, f.endToken));
   const best = findCandidates(own, sourceTokens.keys, positions)[0];
   if (!best || best.matched === 0 || best.end <= best.start) return null;
   return { source: { start: sourceTokens.starts[best.start]!, end: sourceTokens.ends[best.end - 1]! }, sharedWords: best.matched, quoteWords: own.length };

@@ -286,7 +286,7 @@ export function findCues(input: CueInput): Cue[] {
     const { start, end } = segment.source;
     const omitted = source.slice(start, end);
     omittedWords += countWords(omitted);
-    const how = segment.marked ? 'cut with an ellipsis' : 'left out without an ellipsis';
+    const how = segment.paraphrased ? 'left out between the quoted pieces' : segment.marked ? 'cut with an ellipsis' : 'left out without an ellipsis';
 
     const negations = matchesOf(NEGATION, omitted, start);
     if (negations.length > 0) {

@@ -7,6 +7,10 @@
  * inside `[ ]`, `( )` or `< >`. Brackets: a group standing alone (`[as the]`, `[sic]`)
  * inserts words; a group inside a word (`[t]he`, `Stalin[’s]`) alters that word.
  *
+ * A quotation in pieces (`The committee "did … approve the budget"`) has a second reading,
+ * parseQuotationInPieces: only the words inside its own pairs of quotation marks are
+ * quoted, the words outside are the writer's paraphrase. compare() chooses between the two.
+ *
  * Deliberately not here: where the fragments stand in the source (locate.ts).
  */
 import type { Span } from './types.js';
@@ -27,6 +31,8 @@ export interface QuoteFragment {
   /** the mark just before this fragment, if any (null for the first fragment unless the quotation opens with one) */
   markBefore: EllipsisMark | null;
   markAfter: EllipsisMark | null;
+  /** read in pieces: the writer's own words (or a closing and an opening mark) follow this fragment before the next piece */
+  paraphraseAfter?: boolean;
 }
 
 export interface ParsedQuotation {
@@ -44,6 +50,10 @@ export interface ParsedQuotation {
   body: Span;
   /** the quoter's notes about the quotation ("[sic]", "[emphasis added]", "(emphasis mine)"): no words of it */
   editorialNotes: Span[];
+  /** read in pieces: the writer's own words outside every pair of quotation marks (trimmed); [] when read whole */
+  paraphrase: Span[];
+  /** read in pieces: the whole stretches outside the pairs that hold words (marks excluded); [] when read whole */
+  outside: Span[];
 }
 
 /**
@@ -156,11 +166,17 @@ function findBracketGroups(quote: string, marks: EllipsisMark[]): BracketGroup[]
   return groups;
 }
 
-/**
- * Parses a quotation. Never throws; a quotation without words yields no fragments
- * (the shells refuse such input before it gets here).
- */
-export function parseQuotation(quote: string): ParsedQuotation {
+/** What a quotation's two readings share: its notes blanked out, its words, its brackets. */
+interface QuotationWords {
+  unnoted: string;
+  editorialNotes: Span[];
+  allMarks: EllipsisMark[];
+  tokens: Tokens;
+  editorial: boolean[];
+  bracketAltered: boolean[];
+}
+
+function readWords(quote: string): QuotationWords {
   // The quoter's notes ("[sic]", "(emphasis mine)") are blanked out first (same length,
   // so offsets hold): they are neither words of the quotation nor a change.
   const editorialNotes = findEditorialNotes(quote);
@@ -170,9 +186,8 @@ export function parseQuotation(quote: string): ParsedQuotation {
     for (const note of editorialNotes) for (let k = note.start; k < note.end; k++) chars[k] = ' ';
     unnoted = chars.join('');
   }
-  const body = quotationBody(unnoted);
-  const marks = findEllipsisMarks(unnoted).filter((m) => m.start >= body.start && m.end <= body.end);
-  const groups = findBracketGroups(unnoted, marks);
+  const allMarks = findEllipsisMarks(unnoted);
+  const groups = findBracketGroups(unnoted, allMarks);
 
   // In-word brackets are made invisible to the tokenizer (same length, so offsets hold):
   // "[t]he" is one word, "the", marked as altered by the quoter.
@@ -197,35 +212,189 @@ export function parseQuotation(quote: string): ParsedQuotation {
     editorial.push(isEditorial);
     bracketAltered.push(inWordGroups.some((g) => g.start < end && start < g.end));
   }
+  return { unnoted, editorialNotes, allMarks, tokens, editorial, bracketAltered };
+}
 
+/**
+ * Cuts the quoted regions (the body, or each quoted piece) into fragments at their
+ * ellipsis marks. The last fragment of a region followed by another region is marked
+ * `paraphraseAfter`: the writer's own words stand between them.
+ */
+function cutFragments(words: QuotationWords, regions: Span[], marks: EllipsisMark[]): QuoteFragment[] {
+  const { tokens, unnoted } = words;
   const fragments: QuoteFragment[] = [];
-  let pieceStart = body.start;
-  let markBefore: EllipsisMark | null = null;
   let tokenCursor = 0;
-  const cut = (pieceEnd: number, markAfter: EllipsisMark | null) => {
-    let firstToken = tokenCursor;
-    while (firstToken < tokens.count && tokens.starts[firstToken]! < pieceStart) firstToken++;
-    let endToken = firstToken;
-    while (endToken < tokens.count && tokens.ends[endToken]! <= pieceEnd) endToken++;
-    tokenCursor = endToken;
-    if (endToken > firstToken) {
-      let start = pieceStart;
-      let end = pieceEnd;
-      while (start < end && /\s/.test(unnoted[start]!)) start++;
-      while (end > start && /\s/.test(unnoted[end - 1]!)) end--;
-      fragments.push({ span: { start, end }, firstToken, endToken, markBefore, markAfter });
-    } else if (fragments.length > 0 && markAfter) {
-      // a piece with no words between two marks: the marks count as one cut
-      fragments[fragments.length - 1]!.markAfter = markAfter;
+  regions.forEach((region, r) => {
+    let pieceStart = region.start;
+    let markBefore: EllipsisMark | null = null;
+    const firstOfRegion = fragments.length;
+    const cut = (pieceEnd: number, markAfter: EllipsisMark | null) => {
+      let firstToken = tokenCursor;
+      while (firstToken < tokens.count && tokens.starts[firstToken]! < pieceStart) firstToken++;
+      let endToken = firstToken;
+      while (endToken < tokens.count && tokens.ends[endToken]! <= pieceEnd) endToken++;
+      tokenCursor = endToken;
+      if (endToken > firstToken) {
+        let start = pieceStart;
+        let end = pieceEnd;
+        while (start < end && /\s/.test(unnoted[start]!)) start++;
+        while (end > start && /\s/.test(unnoted[end - 1]!)) end--;
+        fragments.push({ span: { start, end }, firstToken, endToken, markBefore, markAfter });
+      } else if (fragments.length > firstOfRegion && markAfter) {
+        // a piece with no words between two marks: the marks count as one cut
+        fragments[fragments.length - 1]!.markAfter = markAfter;
+      }
+    };
+    for (const mark of marks) {
+      if (mark.start < region.start || mark.end > region.end) continue;
+      cut(mark.start, mark);
+      pieceStart = mark.end;
+      markBefore = mark;
     }
-  };
-  for (const mark of marks) {
-    cut(mark.start, mark);
-    pieceStart = mark.end;
-    markBefore = mark;
+    cut(region.end, null);
+    if (r < regions.length - 1 && fragments.length > firstOfRegion) fragments[fragments.length - 1]!.paraphraseAfter = true;
+  });
+  return fragments;
+}
+
+/**
+ * Parses a quotation read whole: its outer quotation marks stripped, everything inside
+ * claimed as quoted. Never throws; a quotation without words yields no fragments
+ * (the shells refuse such input before it gets here).
+ */
+export function parseQuotation(quote: string): ParsedQuotation {
+  const words = readWords(quote);
+  const body = quotationBody(words.unnoted);
+  const marks = words.allMarks.filter((m) => m.start >= body.start && m.end <= body.end);
+  const fragments = cutFragments(words, [body], marks);
+  const { tokens, editorial, bracketAltered, editorialNotes } = words;
+  return { tokens, editorial, bracketAltered, marks, fragments, body, editorialNotes, paraphrase: [], outside: [] };
+}
+
+/**
+ * Reads a quotation "in pieces", as news prints it: `The committee "did … approve the
+ * budget"`, `"The plan," he said, "is dead."`. Only the words inside its own pairs of
+ * quotation marks are claimed as quoted (each piece still cut at its ellipsis marks); the
+ * words outside every pair are the writer's paraphrase. Null when the quotation holds no
+ * balanced pair of marks, or no words stand outside them (then its marks are its own outer
+ * ones, read by parseQuotation).
+ */
+export function parseQuotationInPieces(quote: string): ParsedQuotation | null {
+  const words = readWords(quote);
+  const { unnoted } = words;
+  let start = 0;
+  let end = unnoted.length;
+  while (start < end && /\s/.test(unnoted[start]!)) start++;
+  while (end > start && /\s/.test(unnoted[end - 1]!)) end--;
+  const pairs = findQuotedPairs(unnoted, start, end);
+  if (!pairs || pairs.length === 0) return null;
+  // the text outside every pair (marks excluded), in order
+  const outside: Span[] = [];
+  let cursor = start;
+  for (const pair of pairs) {
+    if (pair.open > cursor) outside.push({ start: cursor, end: pair.open });
+    cursor = pair.close + 1;
   }
-  cut(body.end, null);
-  return { tokens, editorial, bracketAltered, marks, fragments, body, editorialNotes };
+  if (end > cursor) outside.push({ start: cursor, end });
+  const hasWords = (span: Span) => {
+    for (let t = 0; t < words.tokens.count; t++) {
+      if (words.tokens.starts[t]! >= span.start && words.tokens.ends[t]! <= span.end) return true;
+    }
+    return false;
+  };
+  const worded = outside.filter(hasWords);
+  if (worded.length === 0) return null;
+  const regions = pairs.map((pair) => ({ start: pair.open + 1, end: pair.close }));
+  const inside = (m: Span) => regions.some((r) => m.start >= r.start && m.end <= r.end);
+  const marks = words.allMarks.filter(inside);
+  const fragments = cutFragments(words, regions, marks);
+  if (fragments.length === 0) return null;
+  const paraphrase = worded.map((span) => {
+    let s = span.start;
+    let e = span.end;
+    while (s < e && /[\s,;:]/.test(unnoted[s]!)) s++;
+    while (e > s && /[\s,;:]/.test(unnoted[e - 1]!)) e--;
+    return { start: s, end: e };
+  });
+  const { tokens, editorial, bracketAltered, editorialNotes } = words;
+  return { tokens, editorial, bracketAltered, marks, fragments, body: { start, end }, editorialNotes, paraphrase, outside: worded };
+}
+
+/** A pair of quotation marks: the offsets of its opening and closing characters. */
+interface QuotePair {
+  open: number;
+  close: number;
+}
+
+/**
+ * Which closing characters can end a pair opened by each character. Directional marks
+ * only; the straight `"` pairs with itself, the straight `'` never counts (apostrophes).
+ */
+const CLOSERS: Record<string, string> = {
+  '"': '"',
+  '\u201c': '\u201d', // “ … ”
+  '\u201e': '\u201c\u201d', // „ … “ (German), „ … ” (Polish)
+  '\u00ab': '\u00bb', // « … »
+  '\u00bb': '\u00ab', // » … « (German)
+  '\u2039': '\u203a', // ‹ … ›
+  '\u203a': '\u2039', // › … ‹
+  '\u300c': '\u300d', // 「 … 」
+  '\u300e': '\u300f', // 『 … 』
+  '\u2018': '\u2019', // ‘ … ’
+  '\u201a': '\u2018\u2019', // ‚ … ‘
+};
+/** Characters that only ever close: one with nothing open to close is unbalanced. */
+const ONLY_CLOSING = new Set(['\u201d', '\u300d', '\u300f']);
+
+/**
+ * The top-level pairs of quotation marks in text[from, to), or null when the marks do not
+ * balance (a closing mark with nothing open, a pair left open). The curly single `’` closes
+ * only an open `‘` and only where it is not inside a word (`don’t`, `Stalin’s` are
+ * apostrophes); a straight or curly mark with letters on both sides is no mark.
+ */
+export function findQuotedPairs(text: string, from: number, to: number): QuotePair[] | null {
+  const pairs: QuotePair[] = [];
+  const stack: Array<{ ch: string; at: number }> = [];
+  const isWordChar = (ch: string | undefined) => ch !== undefined && /[\p{L}\p{M}\p{N}]/u.test(ch);
+  const isSpace = (ch: string | undefined) => ch === undefined || /\s/.test(ch);
+  for (let i = from; i < to; i++) {
+    const ch = text[i]!;
+    if (!(ch in CLOSERS) && ch !== '\u201d' && ch !== '\u2019' && ch !== '\u300d' && ch !== '\u300f') continue;
+    const before = i > from ? text[i - 1] : undefined;
+    const after = i + 1 < to ? text[i + 1] : undefined;
+    const inWord = isWordChar(before) && isWordChar(after);
+    const top = stack[stack.length - 1];
+    const closesTop = top !== undefined && CLOSERS[top.ch]!.includes(ch);
+    // an opening position: nothing or a space or an opening punctuation before, a non-space after
+    const canOpen = !isSpace(after) && (before === undefined || /[\s([{\u2014\u2013\-/]/.test(before) || (ch in CLOSERS && !isWordChar(before)));
+    const canClose = !isSpace(before) && !isWordChar(after);
+    if (ch === '\u2019') {
+      // an apostrophe unless it closes an open ‘ from outside a word
+      if (closesTop && !inWord && canClose) pop(i);
+      continue;
+    }
+    if (ch === '"' || ch === '\u2018') {
+      if (inWord) continue;
+      if (closesTop && canClose) pop(i);
+      else if (canOpen) stack.push({ ch, at: i });
+      else if (ch === '"') return null;
+      continue;
+    }
+    // a mark that closes the open one does (French « … » has spaces inside its marks)
+    if (closesTop) {
+      pop(i);
+      continue;
+    }
+    if (ONLY_CLOSING.has(ch)) return null;
+    if (ch in CLOSERS && ch !== '\u2019') stack.push({ ch, at: i });
+  }
+  if (stack.length > 0) return null;
+  return pairs;
+
+  function pop(at: number): void {
+    const opened = stack.pop()!;
+    if (stack.length === 0) pairs.push({ open: opened.at, close: at });
+  }
 }
 
 /** Whether a span of the quotation (between fragments) holds an ellipsis mark. */

@@ -52,6 +52,12 @@ export interface Segment {
   /** omission only: an ellipsis stands in the quotation where the text was cut */
   marked?: boolean;
   /**
+   * omission only, always with `marked: true`: the cut between two quoted pieces of a
+   * quotation in pieces (`"The plan," he said, "is dead."`): the quotation marks close and
+   * the writer's own words stand there; never silent, counted in `stats.paraphrasedOmissions`
+   */
+  paraphrased?: boolean;
+  /**
    * insertion and alteration: the quoter's change stands in square brackets (`[as the]`,
    * `[their]` for `his`, `[T]he`): visible and legitimate, never a silent omission
    */
@@ -88,6 +94,8 @@ export interface Stats {
   alterations: number;
   /** the quoter's visible changes in square brackets: `[their]` for `his`, `[T]he` for `the`, `[as the]` */
   editorialChanges: number;
+  /** quotation in pieces only: cuts between its quoted pieces (`paraphrased` omissions), not in markedOmissions */
+  paraphrasedOmissions?: number;
 }
 
 export type NoteCode =
@@ -200,6 +208,12 @@ export interface Comparison {
   ellipses: Span[];
   /** the quoter's notes about the quotation ("[sic]", "[emphasis added]", "(emphasis mine)"), offsets in the quotation: neither words of it nor a change */
   editorialNotes?: Span[];
+  /**
+   * a quotation in pieces (`The committee "did … approve the budget"`): the writer's own
+   * words outside its inner quotation marks, offsets in the quotation; they belong to no
+   * fragment and no segment and are never matched. [] when the quotation is read whole.
+   */
+  paraphrase?: Span[];
   /**
    * when nothing of the quotation is found: the source passage that comes nearest, with how
    * many of the quotation's words it shares (in order); null when it shares none. Absent when found.

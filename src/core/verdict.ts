@@ -92,10 +92,19 @@ export function judge(comparison: Judged, source: string, quote = ''): Verdict {
   const cut = `Cut only where ${marked === 1 ? 'an ellipsis shows' : 'ellipses show'} it (${marked} cut${marked === 1 ? '' : 's'})`;
   const edits = stats.editorialChanges;
   const bracketed = (edits === 0 ? '' : `, with ${edits} change${edits === 1 ? '' : 's'} in square brackets`) + ocrAllowance(segments);
+  // a quotation in pieces claims only the words inside its marks; the words around are the writer's
+  const pieces = quotedPieces(comparison);
+  const wordForWord = pieces === 0 ? 'Word for word' : pieces === 1 ? 'The quoted words are word for word' : `Each of the ${pieces} quoted pieces is word for word`;
+  const around = 'the words around them are the writer’s own';
   if (risks.length > 0) {
-    return verdict('meaning-at-risk', `${marked > 0 ? cut : 'Word for word'}${bracketed}, but ${risks[0]!.says}`, unique(risks.map((r) => r.reason)));
+    return verdict('meaning-at-risk', `${marked > 0 ? cut : wordForWord}${bracketed}, but ${risks[0]!.says}`, unique(risks.map((r) => r.reason)));
   }
-  if (marked > 0) return verdict('marked-omission', `${cut}${bracketed}; the words kept are the source’s own.`, []);
+  if (marked > 0) {
+    return verdict('marked-omission', pieces === 0
+      ? `${cut}${bracketed}; the words kept are the source’s own.`
+      : `${cut}${bracketed}; the quoted words are the source’s own and ${around}.`, []);
+  }
+  if (pieces > 0) return verdict('verbatim', `${wordForWord}${bracketed}; ${around}.`, []);
   return verdict('verbatim', `Word for word as the source has it${bracketed}.`, []);
 }
 
@@ -107,6 +116,21 @@ function ocrAllowance(segments: Segment[]): string {
   const first = misread[0]!;
   const example = `“${clip(first.sourceText ?? '', 30)}” for “${clip(first.quoteText ?? '', 30)}”${misread.length > 1 ? ', …' : ''}`;
   return `, allowing for ${words === 1 ? 'a word' : `${words} words`} the source’s OCR misread (${example})`;
+}
+
+/**
+ * How many quoted pieces a quotation in pieces has (0 when it is read whole): runs of
+ * fragments with none of the writer's words between them.
+ */
+export function quotedPieces(comparison: Pick<Judged, 'fragments' | 'paraphrase'>): number {
+  const paraphrase = comparison.paraphrase ?? [];
+  if (paraphrase.length === 0) return 0;
+  const quoted = comparison.fragments.map((f) => f.quote).sort((a, b) => a.start - b.start);
+  let pieces = quoted.length > 0 ? 1 : 0;
+  for (let k = 1; k < quoted.length; k++) {
+    if (paraphrase.some((p) => p.start >= quoted[k - 1]!.end && p.end <= quoted[k]!.start)) pieces++;
+  }
+  return pieces;
 }
 
 function verdict(rating: Rating, summary: string, reasons: VerdictReason[]): Verdict {
