@@ -86,10 +86,19 @@ describe('finding the quoted pieces', () => {
     expect(readPieces('No marks at all')).toBeNull();
   });
 
+  it('reads the quotation whole when an ellipsis, a bracket or a note stands outside the marks: those words are quoted too', () => {
+    expect(readPieces('The plan, which was … "dead", is gone')).toBeNull();
+    expect(readPieces('The [chief] aide said "it is dead"')).toBeNull();
+    expect(readPieces('The aide [sic] said "it is dead"')).toBeNull();
+    // a source's own quoted word inside a quotation cut with ellipses
+    const quote = '"quoted" text, which was true. … is the end';
+    expect(readPieces(quote)).toBeNull();
+  });
+
   it('gives offsets in the quotation as given, notes and white space included', () => {
-    const quote = '  The aide [sic] said the plan "is … dead" ';
+    const quote = '  The aide said the plan "is [sic] … dead" ';
     const parsed = parseQuotationInPieces(quote)!;
-    expect(parsed.paraphrase.map((p) => quote.slice(p.start, p.end))).toEqual(['The aide [sic] said the plan']);
+    expect(parsed.paraphrase.map((p) => quote.slice(p.start, p.end))).toEqual(['The aide said the plan']);
     expect(parsed.fragments.map((f) => quote.slice(f.span.start, f.span.end))).toEqual(['is', 'dead']);
     expect(parsed.marks.map((m) => quote.slice(m.start, m.end))).toEqual(['…']);
     expect(parsed.editorialNotes.map((n) => quote.slice(n.start, n.end))).toEqual(['[sic]']);

@@ -154,6 +154,7 @@ const STYLES: Record<PlainStyle, readonly [string, string]> = {
   inserted: ['\x1b[4;34m', '\x1b[0m'],
   altered: ['\x1b[1;33m', '\x1b[0m'],
   context: ['\x1b[2m', '\x1b[0m'],
+  paraphrase: ['\x1b[3m', '\x1b[0m'],
 };
 
 /**

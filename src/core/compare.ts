@@ -38,7 +38,7 @@ export function compare(quote: string, source: string, options: CompareOptions =
   // a source may itself hold the quoted speech. The pieces reading is taken only when the
   // whole reading stumbles on the words outside the inner marks and the pieces read better.
   const inPieces = parseQuotationInPieces(quote);
-  if (!inPieces || !stumblesOutside(whole, inPieces.outside)) return whole;
+  if (!inPieces || !stumblesOutside(whole, inPieces)) return whole;
   const pieces = compareReading(inPieces, quote, source, options);
   return readsBetter(pieces, whole) ? pieces : whole;
 }
@@ -63,9 +63,10 @@ function compareReading(parsed: ParsedQuotation, quote: string, source: string, 
  * Does the whole reading fail on the words outside the inner quotation marks: are they
  * inserted, altered or not found, or is a silent cut made right at them?
  */
-function stumblesOutside(whole: Comparison, outside: Span[]): boolean {
-  const touches = (from: number, to: number) => outside.some((o) => from <= o.end && to >= o.start);
+function stumblesOutside(whole: Comparison, inPieces: ParsedQuotation): boolean {
+  const { outside } = inPieces;
   const { segments } = whole;
+  const touches = (from: number, to: number) => outside.some((o) => from <= o.end && to >= o.start);
   if (whole.fragments.some((f) => !f.found && touches(f.quote.start, f.quote.end))) return true;
   return segments.some((segment, k) => {
     if ((segment.kind === 'insertion' || segment.kind === 'alteration') && segment.quote && (!segment.editorial || segment.notFound)) {

@@ -304,6 +304,10 @@ export function parseQuotationInPieces(quote: string): ParsedQuotation | null {
   };
   const worded = outside.filter(hasWords);
   if (worded.length === 0) return null;
+  // An ellipsis, a bracket or a quoter's note outside the pairs is the quoter's apparatus on
+  // quoted words: the words outside are quoted too, and the quotation is read whole.
+  const apparatus = [...words.allMarks, ...words.editorialNotes, ...findBracketGroups(unnoted, words.allMarks)];
+  if (apparatus.some((a) => worded.some((o) => a.start < o.end && o.start < a.end))) return null;
   const regions = pairs.map((pair) => ({ start: pair.open + 1, end: pair.close }));
   const inside = (m: Span) => regions.some((r) => m.start >= r.start && m.end <= r.end);
   const marks = words.allMarks.filter(inside);

@@ -11,7 +11,7 @@
  */
 import type { Citation, QuotedBy } from '../cases/types.js';
 import { formatChicago } from './citation.js';
-import { BEST_RATING_VALUE, WORST_RATING_VALUE, countsLine, describeProvenance, presentVerdict, quotedByLine, readSourcePassage } from '../present/index.js';
+import { BEST_RATING_VALUE, WORST_RATING_VALUE, countsLine, describeProvenance, paraphraseLine, presentVerdict, quotedByLine, readSourcePassage } from '../present/index.js';
 import type { SourceProvenance } from '../import/types.js';
 import { restoreQuotation } from './restored.js';
 import type { CaseExportInput, ExportInput } from './types.js';
@@ -84,6 +84,7 @@ function claimReviewOf(input: ExportInput): Record<string, unknown> {
     verdict.summary,
     countsLine(input.comparison),
     quotedByLine(input.quotedBy),
+    paraphraseLine(input),
     restored !== null ? `The passage as the source has it: “${restored}”` : '',
   ]
     .filter(Boolean)

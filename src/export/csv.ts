@@ -3,7 +3,10 @@
  * quotation and segment (0-based, as the JSON export indexes them), kind, the
  * quoted text, the source text, their UTF-16 offsets (as the contract counts them), and
  * whether an omission was marked or an insertion or alteration editorial, and on every row the
- * engine's verdict for the whole comparison (its rating and summary). RFC 4180: comma-separated,
+ * engine's verdict for the whole comparison (its rating and summary). A quotation in pieces adds,
+ * after its segments, one row of kind `paraphrase` (no segment index: it belongs to no segment)
+ * for each stretch of the writer's own words around its quoted pieces, with `paraphrased` true;
+ * `paraphrased` is also true on the omission between two quoted pieces. RFC 4180: comma-separated,
  * CRLF line ends, fields quoted when they hold a comma, quote or line break.
  *
  * Spreadsheets run a cell that starts with = + - @ (or a tab or CR before one) as a
@@ -26,6 +29,7 @@ export const CSV_HEADER = [
   'editorial',
   'rating',
   'summary',
+  'paraphrased',
 ] as const;
 
 /** A cell of user text, defused against formula injection. */
@@ -61,9 +65,25 @@ function rowsOf(input: ExportInput, quotationIndex: number): string {
         flag(segment.editorial, segment.kind === 'insertion' || segment.kind === 'alteration'),
         comparison.verdict.rating,
         defuseFormula(comparison.verdict.summary),
+        flag(segment.paraphrased, segment.kind === 'omission'),
       ]);
     })
-    .join('');
+    .join('') + (comparison.paraphrase ?? []).map((span) => row([
+    String(quotationIndex),
+    '',
+    'paraphrase',
+    defuseFormula(quote.slice(span.start, span.end)),
+    '',
+    String(span.start),
+    String(span.end),
+    '',
+    '',
+    '',
+    '',
+    comparison.verdict.rating,
+    defuseFormula(comparison.verdict.summary),
+    'true',
+  ])).join('');
 }
 
 /** One comparison: the header, then a row per segment. Indexes are 0-based, as in the JSON export and the URL. */

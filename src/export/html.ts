@@ -15,6 +15,9 @@ import {
   countsLine,
   describeProvenance,
   escapeHtml,
+  PARAPHRASE_LABEL,
+  PARAPHRASE_TAG,
+  PARAPHRASED_CUT_LABEL,
   presentVerdict,
   quotedByLine,
   readQuotation,
@@ -65,6 +68,8 @@ mark.alteration, .altered { background: var(--altered-bg); color: inherit; text-
 .tag { display: inline-block; font: 700 .68rem/1.3 var(--sans); text-transform: uppercase; letter-spacing: .04em; padding: 0 .35em;
   margin: 0 .3em; border-radius: 3px; vertical-align: .15em; color: #fff; white-space: nowrap; }
 .tag.silent { background: var(--silent); } .tag.marked { background: var(--marked); } .tag.altered { background: var(--altered); }
+.paraphrase { font-family: var(--sans); font-style: italic; color: var(--muted); border-bottom: 1px dotted var(--muted); }
+.tag.paraphrase { background: var(--muted); font-style: normal; }
 .cut.silent { display: inline-block; font: .8em/1.2 var(--sans); padding: 0 .25em; margin: 0 .15em; border: 2px solid var(--silent);
   border-radius: 3px; background: var(--silent-bg); }
 .legend ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; }
@@ -98,6 +103,8 @@ function renderQuotePiece(piece: QuotePiece): string {
     case 'text':
     case 'ellipsis':
       return escapeHtml(piece.text);
+    case 'paraphrase':
+      return wrap(piece.text, `<span class="paraphrase" title="${escapeHtml(PARAPHRASE_LABEL)}"><span class="tag paraphrase">${escapeHtml(PARAPHRASE_TAG)}</span>`, '</span>');
     case 'match':
       return wrap(piece.text, '<span class="match">', '</span>');
     case 'insertion':
@@ -124,6 +131,7 @@ function renderSourcePiece(piece: SourcePiece): string {
     case 'match':
       return wrap(piece.text, '<span class="quoted">', '</span>');
     case 'omission':
+      if (piece.paraphrased) return wrap(piece.text, `<span class="tag marked">[${PARAPHRASED_CUT_LABEL}]</span><del class="omission marked">`, '</del>');
       return piece.marked
         ? wrap(piece.text, '<span class="tag marked">[cut, marked]</span><del class="omission marked">', '</del>')
         : wrap(piece.text, '<span class="tag silent">[cut silently]</span><del class="omission silent">', '</del>');
@@ -143,6 +151,7 @@ const LEGEND = `<section class="legend" aria-label="Legend">
 <li><ins class="insertion unbracketed">added</ins> words added without brackets</li>
 <li><mark class="alteration">altered</mark> words that differ from the source</li>
 <li><span class="cut silent">⟨…⟩</span> where a silent cut falls in the quotation</li>
+<li><span class="paraphrase"><span class="tag paraphrase">${PARAPHRASE_TAG}</span>words</span> ${PARAPHRASE_LABEL} (outside the quotation marks of a quotation in pieces)</li>
 </ul>
 </section>`;
 

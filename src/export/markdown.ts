@@ -12,6 +12,8 @@ import {
   countsLine,
   describeProvenance,
   escapeMarkdown,
+  PARAPHRASE_LABEL,
+  PARAPHRASED_CUT_LABEL,
   presentVerdict,
   quotedByLine,
   readQuotation,
@@ -45,6 +47,9 @@ function quotePieceToMarkdown(piece: QuotePiece): string {
     case 'ellipsis':
     case 'match':
       return escapeMarkdown(piece.text);
+    case 'paraphrase':
+      // the writer's words around quoted pieces: set apart, and said in words
+      return `${wrap(piece.text, '_')} \\[${escapeMarkdown(PARAPHRASE_LABEL)}\\]`;
     case 'insertion':
       return piece.editorial ? wrap(piece.text, '*') : `${wrap(piece.text, '*')} \\[not in the source\\]`;
     case 'alteration':
@@ -63,7 +68,7 @@ function sourcePieceToMarkdown(piece: SourcePiece): string {
     case 'match':
       return wrap(piece.text, '**');
     case 'omission':
-      return `${piece.marked ? '\\[cut, marked:\\]' : '\\[cut silently:\\]'} ${wrap(piece.text, '~~')}`;
+      return `${piece.paraphrased ? `\\[${PARAPHRASED_CUT_LABEL}:\\]` : piece.marked ? '\\[cut, marked:\\]' : '\\[cut silently:\\]'} ${wrap(piece.text, '~~')}`;
     case 'alteration':
       return `${wrap(piece.text, '~~')} \\[quoted as “${escapeMarkdown(piece.quoteText)}”\\]`;
   }

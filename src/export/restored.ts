@@ -10,7 +10,7 @@
  */
 import type { Segment, Span } from '../core/types.js';
 import { formatChicago } from './citation.js';
-import { plainVerdictLine, plural, quotedByLine } from '../present/index.js';
+import { PARAPHRASED_CUT_LABEL, paraphraseLine, plainVerdictLine, plural, quotedByLine } from '../present/index.js';
 import type { CaseExportInput, ExportInput } from './types.js';
 
 export const CUT_MARK = '[...]';
@@ -100,6 +100,7 @@ function restoredBlock(input: ExportInput): string {
   const changes = [
     silentOmissions > 0 ? `${plural(silentOmissions, 'silent omission')} put back` : '',
     markedOmissions > 0 ? `${plural(markedOmissions, 'cut')} marked ${CUT_MARK}` : '',
+    (comparison.stats.paraphrasedOmissions ?? 0) > 0 ? `${plural(comparison.stats.paraphrasedOmissions!, PARAPHRASED_CUT_LABEL, PARAPHRASED_CUT_LABEL.replace(/^cut/, 'cuts'))} marked ${CUT_MARK}` : '',
     alterations > 0 ? `${plural(alterations, 'altered word group')} returned to the source's wording` : '',
     unbracketed > 0 ? `${plural(unbracketed, 'unbracketed insertion')} now in brackets` : '',
     comparison.reordered ? "the quotation's fragments put back in the source's order" : '',
@@ -108,6 +109,8 @@ function restoredBlock(input: ExportInput): string {
   const outcome = changes.length > 0 ? `: ${changes.join('; ')}` : missing.length > 0 ? '' : ': the quotation was already faithful';
   lines.push('', verdictLine, `Restored from the source by Elision${outcome}.`);
   if (missing.length > 0) lines.push(`Not found in the source, so not restored: ${missing.join('; ')}.`);
+  const paraphrase = paraphraseLine(input);
+  if (paraphrase) lines.push(paraphrase);
   return lines.join('\n');
 }
 

@@ -119,6 +119,10 @@ function appendQuote(quoteElement: XMLBuilder, pieces: QuotePiece[]): void {
       case 'match':
         text(quoteElement, piece.text);
         break;
+      case 'paraphrase':
+        // a quotation in pieces: the writer's own words around the quoted pieces, not quoted
+        wrapped(quoteElement, 'seg', piece.text, { type: 'paraphrase' });
+        break;
       case 'insertion':
         if (piece.editorial) {
           // <supplied> itself says "the editor's words": the brackets that said so in print go.
@@ -133,7 +137,7 @@ function appendQuote(quoteElement: XMLBuilder, pieces: QuotePiece[]): void {
       case 'cut':
         quoteElement.ele('gap', {
           reason: 'omitted',
-          rend: piece.marked ? 'ellipsis' : 'silent',
+          rend: piece.paraphrased ? 'paraphrase' : piece.marked ? 'ellipsis' : 'silent',
           quantity: String(piece.words),
           unit: 'words',
         });
@@ -196,7 +200,7 @@ function appendComparison(body: XMLBuilder, input: ExportInput, n: number, headi
           wrapped(p, 'seg', piece.text, { type: 'quoted' });
           break;
         case 'omission':
-          wrapped(p, 'seg', piece.text, { type: 'omission', subtype: piece.marked ? 'marked' : 'silent' });
+          wrapped(p, 'seg', piece.text, { type: 'omission', subtype: piece.paraphrased ? 'paraphrased' : piece.marked ? 'marked' : 'silent' });
           break;
         case 'alteration':
           wrapped(p, 'seg', piece.text, { type: 'altered' });

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import type { Span } from '../core/types.js';
 import { formatChicago } from './citation.js';
 import { exportTitle } from './case-input.js';
-import { countWords, describeProvenance, plural, presentVerdict } from '../present/index.js';
+import { countWords, describeProvenance, PARAPHRASE_LABEL, plural, presentVerdict } from '../present/index.js';
 import type { CaseExportInput, ExportInput } from './types.js';
 
 /** Code points of context each side in a TextQuoteSelector (Hypothesis uses 32). */
@@ -131,7 +131,9 @@ export function annotationsOf(input: ExportInput, idBase: string): Array<Record<
     .sort((a, b) => a.source!.start - b.source!.start)
     .forEach((segment, k) => {
       const words = countWords(source.slice(segment.source!.start, segment.source!.end));
-      const how = segment.marked ? 'marked with an ellipsis' : 'silently: the quotation shows no ellipsis where it was cut';
+      const how = segment.paraphrased
+        ? 'between two quoted pieces, where the writer’s own words stand'
+        : segment.marked ? 'marked with an ellipsis' : 'silently: the quotation shows no ellipsis where it was cut';
       annotations.push({
         id: `${idBase}:${hash}:omission-${k + 1}`,
         type: 'Annotation',
@@ -140,6 +142,16 @@ export function annotationsOf(input: ExportInput, idBase: string): Array<Record<
         target: targetOf(sourceIri, source, segment.source!, sourceCodePoint),
       });
     });
+  // A quotation in pieces: the writer's own words around the quoted pieces, on the quotation.
+  (comparison.paraphrase ?? []).forEach((span, k) => {
+    annotations.push({
+      id: `${idBase}:${hash}:paraphrase-${k + 1}`,
+      type: 'Annotation',
+      motivation: 'assessing',
+      body: body(`These are ${PARAPHRASE_LABEL}: they stand outside the quotation marks of the quoted pieces.`),
+      target: targetOf(quoteIri, quote, span, quoteCodePoint),
+    });
+  });
   // Last, the engine's verdict on the whole quotation: its summary, and its rating's word as a classification.
   const verdict = presentVerdict(comparison);
   annotations.push({

@@ -1,7 +1,8 @@
 /**
  * A comparison read in order, as every surface that prints it needs it: the quotation cut
- * into pieces that carry their segment's kind and text (the engine's ellipsis marks as
- * pieces of their own, never found again by a pattern), and the source passage with what
+ * into pieces that carry their segment's kind and text (the engine's ellipsis marks, and
+ * the writer's own words around the quoted pieces of a quotation in pieces, as pieces of
+ * their own, never found again by a pattern), and the source passage with what
  * was quoted, left out or altered. Built from the Comparison alone (never a second diff),
  * so the HTML, Markdown, TEI and the rest cannot disagree about what was cut where.
  *
@@ -9,6 +10,25 @@
  */
 import type { Comparison, Segment, Span } from '../core/types.js';
 import { countWords } from './words.js';
+
+/** How every surface names the writer's words around quoted pieces (a legend entry, a screen reader's label). */
+export const PARAPHRASE_LABEL = 'the writer’s own words, not quoted';
+/** The short word shown with them where a label must be brief (a tag in exports, the CLI). */
+export const PARAPHRASE_TAG = 'writer’s words';
+/** How every surface names the cut between two quoted pieces. */
+export const PARAPHRASED_CUT_LABEL = 'cut between quoted pieces';
+
+/**
+ * The writer's words around the quoted pieces in one line, the same on every plain-text
+ * surface: "The writer’s own words, not quoted: “The committee”; “and called it”." "" when the
+ * quotation is read whole.
+ */
+export function paraphraseLine(input: Pick<ComparedTexts, 'comparison' | 'quote'>): string {
+  const spans = input.comparison.paraphrase ?? [];
+  if (spans.length === 0) return '';
+  const label = PARAPHRASE_LABEL.charAt(0).toUpperCase() + PARAPHRASE_LABEL.slice(1);
+  return `${label}: ${spans.map((span) => `“${input.quote.slice(span.start, span.end).replace(/\s+/g, ' ')}”`).join('; ')}.`;
+}
 
 /** What reading a comparison needs: the comparison and the two texts its spans index. */
 export interface ComparedTexts {
@@ -25,19 +45,27 @@ export type QuotePiece =
   | { kind: 'text'; text: string }
   /** an ellipsis mark, as the engine found it (comparison.ellipses) */
   | { kind: 'ellipsis'; text: string }
+  /**
+   * a quotation in pieces: the writer's own words around the quoted pieces, not quoted
+   * (comparison.paraphrase); every surface shows them as such, never as an insertion
+   */
+  | { kind: 'paraphrase'; text: string }
   | { kind: 'match'; text: string; segmentIndex: number }
   | { kind: 'insertion'; text: string; segmentIndex: number; editorial: boolean }
   /** `sourceText` is what the source has where the quotation has `text` */
   | { kind: 'alteration'; text: string; segmentIndex: number; sourceText: string }
-  /** where the quotation leaves source text out; `text` is the omitted source text */
-  | { kind: 'cut'; text: string; segmentIndex: number; marked: boolean; words: number };
+  /**
+   * where the quotation leaves source text out; `text` is the omitted source text.
+   * `paraphrased`: the cut between two quoted pieces, where the writer's words stand
+   */
+  | { kind: 'cut'; text: string; segmentIndex: number; marked: boolean; paraphrased: boolean; words: number };
 
 /** A piece of the source passage (context through context) in source order. */
 export type SourcePiece =
   /** source text no segment covers (usually white space between segments) */
   | { kind: 'text'; text: string }
   | { kind: 'context-before' | 'context-after' | 'match'; text: string; segmentIndex: number }
-  | { kind: 'omission'; text: string; segmentIndex: number; marked: boolean; words: number }
+  | { kind: 'omission'; text: string; segmentIndex: number; marked: boolean; paraphrased: boolean; words: number }
   | { kind: 'alteration'; text: string; segmentIndex: number; quoteText: string };
 
 export interface SourcePassage {
@@ -75,14 +103,18 @@ export function readQuotation(input: ComparedTexts): QuotePiece[] {
   const { comparison, quote, source } = input;
   const pieces: QuotePiece[] = [];
   let quoteCursor = 0;
-  const ellipses = [...comparison.ellipses].sort((a, b) => a.start - b.start);
-  // Text no segment covers, with the engine's ellipsis marks as pieces of their own.
+  // The engine's ellipsis marks and the writer's words around quoted pieces, in order.
+  const spans = [
+    ...comparison.ellipses.map((span) => ({ span, kind: 'ellipsis' as const })),
+    ...(comparison.paraphrase ?? []).map((span) => ({ span, kind: 'paraphrase' as const })),
+  ].sort((a, b) => a.span.start - b.span.start);
+  // Text no segment covers, with those as pieces of their own.
   const emitGap = (until: number): void => {
-    for (const mark of ellipses) {
+    for (const { span: mark, kind } of spans) {
       if (mark.end <= quoteCursor || mark.start < quoteCursor) continue;
       if (mark.end > until) break;
       if (mark.start > quoteCursor) pieces.push({ kind: 'text', text: quote.slice(quoteCursor, mark.start) });
-      pieces.push({ kind: 'ellipsis', text: quote.slice(mark.start, mark.end) });
+      pieces.push({ kind, text: quote.slice(mark.start, mark.end) });
       quoteCursor = mark.end;
     }
     if (until > quoteCursor) pieces.push({ kind: 'text', text: quote.slice(quoteCursor, until) });
@@ -91,7 +123,7 @@ export function readQuotation(input: ComparedTexts): QuotePiece[] {
   comparison.segments.forEach((segment, segmentIndex) => {
     if (segment.kind === 'omission') {
       const text = slice(source, segment.source);
-      pieces.push({ kind: 'cut', text, segmentIndex, marked: segment.marked === true, words: countWords(text) });
+      pieces.push({ kind: 'cut', text, segmentIndex, marked: segment.marked === true, paraphrased: segment.paraphrased === true, words: countWords(text) });
       return;
     }
     if (!segment.quote || (segment.kind !== 'match' && segment.kind !== 'insertion' && segment.kind !== 'alteration')) return;
@@ -170,7 +202,7 @@ export function readSourcePassage(input: ComparedTexts): SourcePassage | null {
     sourceCursor = segment.source.end;
     switch (segment.kind) {
       case 'omission':
-        pieces.push({ kind: 'omission', text, segmentIndex, marked: segment.marked === true, words: countWords(text) });
+        pieces.push({ kind: 'omission', text, segmentIndex, marked: segment.marked === true, paraphrased: segment.paraphrased === true, words: countWords(text) });
         break;
       case 'alteration':
         pieces.push({ kind: 'alteration', text, segmentIndex, quoteText: slice(quote, segment.quote) });

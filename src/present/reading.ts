@@ -6,11 +6,14 @@
  * the counts (src/present/words.ts) and the engine's stats: a cut of page furniture is
  * no omission, a bracketed capital no change, bracketed changes are counted apart.
  *
+ * A quotation in pieces: the writer's words around its quoted pieces come as `paraphrase`
+ * pieces where they stand, and the cut between two pieces is a `paraphrased` cut.
+ *
  * Deliberately no markup: the CLI renders these pieces as plain text (plainReading,
  * below), the exercise's views as HTML with escaping.
  */
 import type { ComparedTexts } from './pieces.js';
-import { splitEdges } from './pieces.js';
+import { PARAPHRASE_TAG, splitEdges } from './pieces.js';
 import { countWords, type CountedChange } from './words.js';
 
 /** A piece of the passage read through. `segmentIndex` indexes comparison.segments. */
@@ -24,7 +27,12 @@ export type ReadThroughPiece =
    * source words the quotation leaves out: `marked` by an ellipsis or not; `pageFurniture`
    * a page header or number OCR left in the source, which no count treats as an omission
    */
-  | { kind: 'cut'; text: string; segmentIndex: number; marked: boolean; pageFurniture: boolean; words: number }
+  | { kind: 'cut'; text: string; segmentIndex: number; marked: boolean; pageFurniture: boolean; words: number; paraphrased: boolean }
+  /**
+   * a quotation in pieces: the writer's own words around the quoted pieces, as the
+   * quotation prints them (not quoted, not the source's), where they stand in its reading
+   */
+  | { kind: 'paraphrase'; text: string }
   /** words the quotation adds: in square brackets (`editorial`), or not in the source at all (`notFound`) */
   | { kind: 'insertion'; text: string; segmentIndex: number; editorial: boolean; notFound: boolean }
   /** the quotation's words where the source has `sourceText`; `caseOnly`: a bracketed capital, no change */
@@ -46,8 +54,18 @@ export function readThrough(input: ComparedTexts): ReadThroughPiece[] {
       pieces.push({ kind: 'gap', text, words: HAS_WORDS.test(text) });
     }
   };
+  // the writer's words around quoted pieces, each before the first segment of the quotation after it
+  const paraphrase = [...(comparison.paraphrase ?? [])].sort((a, b) => a.start - b.start);
+  let nextParaphrase = 0;
+  const paraphraseBefore = (at: number): void => {
+    while (nextParaphrase < paraphrase.length && paraphrase[nextParaphrase]!.end <= at) {
+      const span = paraphrase[nextParaphrase++]!;
+      pieces.push({ kind: 'paraphrase', text: quote.slice(span.start, span.end) });
+    }
+  };
   comparison.segments.forEach((segment, segmentIndex) => {
     const quoteText = segment.quote ? quote.slice(segment.quote.start, segment.quote.end) : '';
+    if (segment.quote) paraphraseBefore(segment.quote.start);
     if (segment.kind === 'insertion') {
       if (quoteText !== '') pieces.push({ kind: 'insertion', text: quoteText, segmentIndex, editorial: segment.editorial === true, notFound: segment.notFound === true });
       return;
@@ -64,13 +82,20 @@ export function readThrough(input: ComparedTexts): ReadThroughPiece[] {
         pieces.push({ kind: segment.kind, text, segmentIndex });
         break;
       case 'omission':
-        pieces.push({ kind: 'cut', text, segmentIndex, marked: segment.marked === true, pageFurniture: segment.pageFurniture === true, words: countWords(text) });
+        pieces.push({ kind: 'cut', text, segmentIndex, marked: segment.marked === true, pageFurniture: segment.pageFurniture === true, words: countWords(text), paraphrased: segment.paraphrased === true });
         break;
       case 'alteration':
         pieces.push({ kind: 'alteration', text: quoteText, sourceText: text, segmentIndex, editorial: segment.editorial === true, caseOnly: segment.caseOnly === true });
         break;
     }
   });
+  // after the context: words the writer put after the last quoted piece
+  const contextAfter = pieces.findIndex((p) => p.kind === 'context-after');
+  if (contextAfter >= 0 && nextParaphrase < paraphrase.length) {
+    const rest = pieces.splice(contextAfter);
+    paraphraseBefore(quote.length);
+    pieces.push(...rest);
+  } else paraphraseBefore(quote.length);
   return pieces;
 }
 
@@ -80,7 +105,7 @@ export type ChangeKind = CountedChange | 'notFound';
 export function changeKind(piece: ReadThroughPiece): ChangeKind | undefined {
   switch (piece.kind) {
     case 'cut':
-      return piece.pageFurniture ? undefined : piece.marked ? 'markedOmissions' : 'silentOmissions';
+      return piece.pageFurniture ? undefined : piece.paraphrased ? 'paraphrasedOmissions' : piece.marked ? 'markedOmissions' : 'silentOmissions';
     case 'insertion':
       return piece.notFound ? 'notFound' : piece.editorial ? 'editorialChanges' : 'insertions';
     case 'alteration':
@@ -106,6 +131,7 @@ export interface ChangeGroup {
 
 const HEADINGS: Record<ChangeKind, string> = {
   markedOmissions: 'Marked omissions',
+  paraphrasedOmissions: 'Cuts between quoted pieces',
   silentOmissions: 'Silent omissions',
   insertions: 'Insertions without brackets',
   alterations: 'Alterations without brackets',
@@ -129,7 +155,8 @@ export function changeGroups(pieces: ReadThroughPiece[]): ChangeGroup[] {
     if (piece.kind === 'alteration') item.sourceText = piece.sourceText.trim();
     groups.get(kind)!.items.push(item);
   }
-  return [...groups.values()].filter((group) => group.kind !== 'notFound' || group.items.length > 0);
+  // not found, and cuts between quoted pieces (a quotation in pieces), only when there are some
+  return [...groups.values()].filter((group) => (group.kind !== 'notFound' && group.kind !== 'paraphrasedOmissions') || group.items.length > 0);
 }
 
 /** The context the passage shows before and after the quoted words ("" when the source has none). */
@@ -141,7 +168,7 @@ export function contextOf(pieces: ReadThroughPiece[]): { before: string; after: 
 // ---- plain text -------------------------------------------------------------------------
 
 /** What a plain-text surface may colour. */
-export type PlainStyle = 'omittedSilent' | 'omittedMarked' | 'inserted' | 'altered' | 'context';
+export type PlainStyle = 'omittedSilent' | 'omittedMarked' | 'inserted' | 'altered' | 'context' | 'paraphrase';
 
 /** The markers of plainReading, for a legend under it. */
 export const PLAIN_READING_LEGEND = 'Legend: [-marked omission-] {-silent omission-} {+insertion+} [~altered~ for original]';
@@ -160,6 +187,9 @@ export function plainReading(pieces: ReadThroughPiece[], paint: (style: PlainSty
       case 'gap':
       case 'match':
         return piece.text;
+      case 'paraphrase':
+        // the writer's own words, not quoted: said in words, not only marked
+        return marked('paraphrase', `⟨${PARAPHRASE_TAG}: ${core(piece.text)}⟩`);
       case 'context-before':
       case 'context-after': {
         const [lead, text, trail] = splitEdges(piece.text);

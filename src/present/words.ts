@@ -38,11 +38,13 @@ export function tally(comparison: Comparison): Tally {
 }
 
 /** The changes `stats` counts one by one, in the order the counts line lists them. */
-export type CountedChange = 'silentOmissions' | 'markedOmissions' | 'insertions' | 'alterations' | 'editorialChanges';
+export type CountedChange = 'silentOmissions' | 'markedOmissions' | 'paraphrasedOmissions' | 'insertions' | 'alterations' | 'editorialChanges';
 
 const COUNTED: ReadonlyArray<[CountedChange, string, string]> = [
   ['silentOmissions', 'silent omission', 'silent omissions'],
   ['markedOmissions', 'marked omission', 'marked omissions'],
+  // a quotation in pieces: the source's words between its quoted pieces (stats has it only then)
+  ['paraphrasedOmissions', 'cut between quoted pieces', 'cuts between quoted pieces'],
   ['insertions', 'insertion without brackets', 'insertions without brackets'],
   ['alterations', 'alteration without brackets', 'alterations without brackets'],
   ['editorialChanges', 'editorial change in brackets', 'editorial changes in brackets'],
@@ -51,7 +53,7 @@ const COUNTED: ReadonlyArray<[CountedChange, string, string]> = [
 /** One count of a comparison in words, as the counts line says it: "2 marked omissions". */
 export function countPhrase(comparison: Pick<Comparison, 'stats'>, change: CountedChange): string {
   const [, one, many] = COUNTED.find(([key]) => key === change)!;
-  return plural(comparison.stats[change], one, many);
+  return plural(comparison.stats[change] ?? 0, one, many);
 }
 
 /**
@@ -66,7 +68,7 @@ export function countsLine(comparison: Comparison): string {
   const missing = t.fragments - t.fragmentsFound;
   const items = [
     missing > 0 ? `${plural(missing, 'fragment')} of ${t.fragments} not found` : '',
-    ...COUNTED.map(([key]) => (stats[key] > 0 ? countPhrase(comparison, key) : '')),
+    ...COUNTED.map(([key]) => ((stats[key] ?? 0) > 0 ? countPhrase(comparison, key) : '')),
     comparison.reordered ? 'fragments reordered' : '',
   ].filter(Boolean);
   return `${head}${items.length > 0 ? `: ${items.join(', ')}` : ''}.`;

@@ -14,7 +14,9 @@
 import { compare } from '../core/compare.js';
 import { tokenize } from '../core/text.js';
 import type { Comparison, Cue, Segment, Span, Stats } from '../core/types.js';
-import { countsLine, countWords, excerpt, plural, presentVerdict, tally, type VerdictView } from '../present/index.js';
+import { countsLine, countWords, excerpt, PARAPHRASE_LABEL, PARAPHRASED_CUT_LABEL, plural, presentVerdict, tally, type VerdictView } from '../present/index.js';
+
+const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 export type SourceMode = 'region' | 'whole';
 
@@ -44,6 +46,8 @@ export type RunKind =
   | 'alteration'
   /** an ellipsis mark in the quotation (linked to its omission when there is one) */
   | 'ellipsis'
+  /** a quotation in pieces: the writer's own words around the quoted pieces, not quoted (linked to the cut between pieces when there is one) */
+  | 'paraphrase'
   /** quotation text of a fragment the engine did not find in the source */
   | 'unfound'
   /** any other text: white space between segments, punctuation the engine left out */
@@ -74,6 +78,8 @@ export interface Run {
   ocrReading?: boolean;
   /** insertion-point only: whether the inserted words stand in square brackets */
   editorial?: boolean;
+  /** omission only: the cut between two quoted pieces, where the writer's words stand in the quotation */
+  paraphrased?: boolean;
   /** only-differences mode: the end of a shortened match, after `hiddenWords` words not shown */
   tail?: string;
   hiddenWords?: number;
@@ -185,6 +191,10 @@ export function buildComparisonView(
   const ellipses = [...comparison.ellipses].sort((a, b) => a.start - b.start);
   const linkedEllipses = new Set<number>();
   const ellipsisRun = new Map<number, Run>();
+  // The writer's words around quoted pieces (a quotation in pieces), likewise.
+  const paraphrase = [...(comparison.paraphrase ?? [])].sort((a, b) => a.start - b.start);
+  const linkedParaphrase = new Set<number>();
+  const paraphraseRun = new Map<number, Run>();
   let lastQuoteEnd = 0;
   let lastSourceEnd = comparison.span?.start ?? 0;
 
@@ -219,13 +229,21 @@ export function buildComparisonView(
       case 'omission': {
         if (!segment.source) break;
         const marked = segment.marked === true;
+        const paraphrased = segment.paraphrased === true;
         const kind: RunKind = marked ? 'omission-marked' : 'omission-silent';
         const words = countWords(sourceText ?? '');
-        const title = `${marked ? 'Marked omission' : 'Silent omission'}: ${plural(words, 'word')} left out${marked ? ', shown by an ellipsis' : ' with no ellipsis'}`;
-        const sourceRun: Run = { kind, text: '', id: ids.source(index), counterpart: ids.quote(index), fragment, label: marked ? 'omitted, marked by an ellipsis' : 'omitted silently, no ellipsis' };
+        const title = paraphrased
+          ? `${capitalised(PARAPHRASED_CUT_LABEL)}: ${plural(words, 'word')} left out where the writer’s own words stand`
+          : `${marked ? 'Marked omission' : 'Silent omission'}: ${plural(words, 'word')} left out${marked ? ', shown by an ellipsis' : ' with no ellipsis'}`;
+        const sourceRun: Run = { kind, text: '', id: ids.source(index), counterpart: ids.quote(index), fragment, label: paraphrased ? `omitted, ${PARAPHRASED_CUT_LABEL}` : marked ? 'omitted, marked by an ellipsis' : 'omitted silently, no ellipsis', ...(paraphrased ? { paraphrased: true } : {}) };
         sourcePaint.push({ span: segment.source, priority: 1, run: sourceRun });
-        const ellipsisIndex = marked ? ellipsisBetween(ellipses, linkedEllipses, lastQuoteEnd, nextQuoteStart(comparison.segments, index) ?? quote.length) : -1;
-        if (ellipsisIndex >= 0) {
+        const until = nextQuoteStart(comparison.segments, index) ?? quote.length;
+        const paraphraseIndex = paraphrased ? ellipsisBetween(paraphrase, linkedParaphrase, lastQuoteEnd, until) : -1;
+        const ellipsisIndex = marked && paraphraseIndex < 0 ? ellipsisBetween(ellipses, linkedEllipses, lastQuoteEnd, until) : -1;
+        if (paraphraseIndex >= 0) {
+          linkedParaphrase.add(paraphraseIndex);
+          paraphraseRun.set(paraphraseIndex, { kind: 'paraphrase', text: '', id: ids.quote(index), counterpart: ids.source(index), label: PARAPHRASE_LABEL });
+        } else if (ellipsisIndex >= 0) {
           linkedEllipses.add(ellipsisIndex);
           ellipsisRun.set(ellipsisIndex, { kind: 'ellipsis', text: '', id: ids.quote(index), counterpart: ids.source(index), label: 'ellipsis marking an omission' });
         } else {
@@ -268,6 +286,9 @@ export function buildComparisonView(
 
   ellipses.forEach((span, index) => {
     quotePaint.push({ span, priority: 0, run: ellipsisRun.get(index) ?? { kind: 'ellipsis', text: '', label: 'ellipsis' } });
+  });
+  paraphrase.forEach((span, index) => {
+    quotePaint.push({ span, priority: 0, run: paraphraseRun.get(index) ?? { kind: 'paraphrase', text: '', label: PARAPHRASE_LABEL } });
   });
 
   pendingDifferences

@@ -90,7 +90,9 @@ export function stepsFor(quotationCount: number): Step[] {
 
 /** A piece of the revealed reading of one quotation. Every text is plain (the view escapes it). */
 export interface ReadingPiece {
-  kind: 'kept' | 'plain' | 'cut-marked' | 'cut-silent' | 'inserted-editorial' | 'inserted' | 'altered' | 'context';
+  kind: 'kept' | 'plain' | 'cut-marked' | 'cut-paraphrased' | 'cut-silent' | 'inserted-editorial' | 'inserted' | 'altered' | 'context'
+    /** a quotation in pieces: the writer's own words around the quoted pieces, as printed (not quoted) */
+    | 'paraphrase';
   text: string;
   /** for 'altered': the source's words */
   sourceText?: string;
@@ -111,6 +113,7 @@ function revealStepOf(piece: ReadThroughPiece): number {
       // source words between segments are unrevealed source until the context is shown
       return piece.words ? 4 : 1;
     case 'match':
+    case 'paraphrase':
       return 1;
   }
 }
@@ -144,11 +147,15 @@ export function buildReading(comparison: Comparison, quote: string, source: stri
       case 'match':
         pieces.push({ kind: 'kept', text: piece.text });
         break;
+      case 'paraphrase':
+        // the quotation's own words, from step 2 on, set apart as the writer's
+        pieces.push({ kind: 'plain', text: ' ' }, { kind: 'paraphrase', text: piece.text }, { kind: 'plain', text: ' ' });
+        break;
       case 'cut':
         // a page header or number the source's OCR left in is no omission (no count has it)
         if (piece.pageFurniture) break;
-        if (revealed) pieces.push({ kind: piece.marked ? 'cut-marked' : 'cut-silent', text: piece.text });
-        else if (piece.marked) pieces.push({ kind: 'plain', text: ' … ' });
+        if (revealed) pieces.push({ kind: piece.paraphrased ? 'cut-paraphrased' : piece.marked ? 'cut-marked' : 'cut-silent', text: piece.text });
+        else if (piece.marked && !piece.paraphrased) pieces.push({ kind: 'plain', text: ' … ' });
         // An unrevealed silent cut leaves no trace, exactly as in the quotation.
         break;
       case 'insertion':
@@ -166,6 +173,8 @@ export function buildReading(comparison: Comparison, quote: string, source: stri
 export interface Findings {
   /** every kind of change the counts name, each with its list (src/present's changeGroups) */
   groups: ChangeGroup[];
+  /** a quotation in pieces: the writer's own words around its quoted pieces */
+  paraphrase: string[];
   contextBefore: string;
   contextAfter: string;
 }
@@ -174,7 +183,14 @@ export interface Findings {
 export function listFindings(comparison: Comparison, quote: string, source: string): Findings {
   const pieces = readThrough({ comparison, quote, source });
   const context = contextOf(pieces);
-  return { groups: changeGroups(pieces), contextBefore: context.before, contextAfter: context.after };
+  const paraphrase = (comparison.paraphrase ?? []).map((span) => quote.slice(span.start, span.end));
+  return { groups: changeGroups(pieces), paraphrase, contextBefore: context.before, contextAfter: context.after };
+}
+
+/** What step 2 fills in, counted: the marked omissions, and the cuts between quoted pieces of a quotation in pieces. */
+function markedCounts(comparison: Comparison): string {
+  const between = comparison.stats.paraphrasedOmissions ?? 0;
+  return `${countPhrase(comparison, 'markedOmissions')}${between > 0 ? ` and ${countPhrase(comparison, 'paraphrasedOmissions')}` : ''} filled in.`;
 }
 
 export function exerciseRouter({ store, pool }: RouteDeps): Router {
@@ -234,7 +250,7 @@ export function exerciseRouter({ store, pool }: RouteDeps): Router {
         pieces,
         cues,
         found: comparison.found,
-        counts: step.id === 'marked' ? `${countPhrase(comparison, 'markedOmissions')} filled in.` : countsLine(comparison),
+        counts: step.id === 'marked' ? markedCounts(comparison) : countsLine(comparison),
         verdict: stepNumber === steps.length ? presentVerdict(comparison) : undefined,
         debate: step.id === 'debate' ? buildDebateView(kase.quotations.map((q, i) => ({ quote: q.text, comparison: comparisons[i]! })), source) : undefined,
       };
