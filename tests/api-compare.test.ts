@@ -52,6 +52,20 @@ describe('POST /api/compare', () => {
     expect(JSON.stringify(huge.body)).not.toMatch(/at .*\.ts/);
   });
 
+  it('answers a quotation in pieces with the writer’s words in paraphrase and the cut between pieces marked, never silent', async () => {
+    const quote = '"The plan," the minister said on Tuesday, "is dead."';
+    const source = 'The plan, as I have told the House, is dead. We start again.';
+    const res = await request(app).post('/api/compare').send({ quote, source }).expect(200);
+    expect(res.body.paraphrase.map((p: { start: number; end: number }) => quote.slice(p.start, p.end))).toEqual(['the minister said on Tuesday']);
+    expect(res.body.segments.map((s: { kind: string }) => s.kind)).toEqual(['match', 'omission', 'match', 'context-after']);
+    expect(res.body.segments[1]).toMatchObject({ marked: true, paraphrased: true, sourceText: 'as I have told the House, ' });
+    expect(res.body.stats).toMatchObject({ markedOmissions: 0, silentOmissions: 0, insertions: 0, paraphrasedOmissions: 1 });
+    expect(res.body.verdict).toEqual({ rating: 'verbatim', summary: 'Each of the 2 quoted pieces is word for word; the words around them are the writer’s own.', reasons: [] });
+    // read whole, the same words are no paraphrase
+    const whole = await request(app).post('/api/compare').send({ quote: 'He said "yes" to me', source: 'Then he said "yes" to me.' }).expect(200);
+    expect(whole.body.paraphrase).toEqual([]);
+  });
+
   it('answers GET /healthz', async () => {
     const res = await request(app).get('/healthz');
     expect(res.status).toBe(200);

@@ -2,7 +2,7 @@
  * Every TEI export, verdict included, validates against TEI P5 (tei_all, the RELAX NG
  * schema in tests/fixtures/tei_all.rng, © TEI Consortium, BSD-2 / CC-BY) with Debian's
  * `jing`: each built-in case whole and quotation by quotation, a hostile pair full of
- * markup, and a quotation not found at all. One jing run checks all the files.
+ * markup, a quotation not found at all and a quotation in pieces. One jing run checks all the files.
  *
  * Where `jing` is not installed (`apt-get install jing`; .ci/run installs it) the test
  * says so in one line and is skipped, never silently.
@@ -56,6 +56,13 @@ describe('TEI exports against TEI P5', () => {
     const quote = 'Nothing of this stands in the source';
     const source = 'The plan was approved by the board at last.';
     documents.set('not-found.xml', renderTei({ comparison: compare(quote, source), quote, source }));
+    // a quotation in pieces: the writer's words as <seg type="paraphrase">, the cut between pieces a <gap>
+    const news = 'The committee "did … approve the budget" and called it "a fair settlement"';
+    const statement = 'Members met until late. We did, after a long and heated debate that ran past midnight, approve the budget. It is a fair settlement for all of us.';
+    const newsXml = renderTei({ comparison: compare(news, statement), quote: news, source: statement });
+    expect(newsXml).toContain('<seg type="paraphrase">The committee</seg>');
+    expect(newsXml).toContain('rend="paraphrase"');
+    documents.set('in-pieces.xml', newsXml);
 
     const files = [...documents].map(([name, xml]) => {
       // each document carries the engine's verdict

@@ -129,6 +129,22 @@ describe('POST /compare', () => {
     expectNothingInline(html);
   });
 
+  it('renders a quotation in pieces: the writer’s words as such, the cut between pieces linked to them, the verdict saying so', async () => {
+    const quote = 'The committee "did … approve the budget" and called it "a fair settlement"';
+    const source = 'Members met until late. We did, after a long and heated debate that ran past midnight, approve the budget. It is a fair settlement for all of us.';
+    const html = (await postCompare({ quote, source })).text;
+    expect(html).toMatch(/<span class="r-paraphrase" title="The writer’s own words, not quoted"><span class="vh">\[the writer’s own words, not quoted: <\/span>The committee<span class="vh">\]<\/span><\/span>/);
+    // the writer's words between the pieces stand for the cut there, and link to it
+    expect(html).toMatch(/<span class="r-paraphrase" id="(q\d+)" data-link="(s\d+)"[^>]*><span class="vh">\[the writer’s own words, not quoted: <\/span>and called it/);
+    expect(html).toMatch(/<del class="r-omit-marked" id="s\d+" data-link="q\d+"[^>]*title="Left out between quoted pieces; the writer’s own words stand there in the quotation">.*It is/);
+    expect(html).not.toContain('<ins class="r-ins-bare"');
+    expect(html).not.toContain('class="r-omit-silent"');
+    expect(html).toContain('<li><span class="r-paraphrase key">writer’s words</span> the writer’s own words, not quoted</li>');
+    expect(html).toContain('<p class="verdict">Cut only where an ellipsis shows it (1 cut); the quoted words are the source’s own and the words around them are the writer’s own.</p>');
+    expect(html).toContain('1 marked omission, 1 cut between quoted pieces');
+    expectNothingInline(html);
+  });
+
   it('applies the controls: context size, the whole source, only the differences', async () => {
     const longSource = `An opening line nobody quotes. ${SOURCE} A closing line far away.`;
     const whole = await postCompare({ quote: QUOTE, source: longSource, context: '0', view: 'whole' });

@@ -16,7 +16,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compare } from '../src/core/compare.js';
-import type { Case, CaseStore } from '../src/cases/types.js';
+import type { Case, CaseInput, CaseStore } from '../src/cases/types.js';
 import { extractPdf } from '../src/import/pdf.js';
 import { countsLine, escapeHtml, escapeMarkdown, presentVerdict, type VerdictView } from '../src/present/index.js';
 import { loadBuiltInCases } from '../src/store/import-built-in.js';
@@ -26,7 +26,18 @@ import { csrfToken } from './helpers/csrf.js';
 import { memoryStore, tempDir, type TempDir } from './helpers/temp-store.js';
 
 const CASES_DIR = path.resolve('data/cases');
-const SLUGS = loadBuiltInCases(CASES_DIR).cases.map((c) => c.slug);
+/** A news report quoting in pieces (`The committee "did … approve the budget"`): only the words inside its marks are quoted. */
+const PIECES_SLUG = 'news-quoted-in-pieces';
+const PIECES_SOURCE = 'Members met until late. We did, after a long and heated debate that ran past midnight, approve the budget. It is a fair settlement for all of us. The vote was close.';
+const PIECES_CASE: CaseInput = {
+  title: 'A budget statement, quoted in pieces',
+  source: { text: PIECES_SOURCE, citation: { author: 'The committee', work: 'Statement on the budget', year: '2026' } },
+  quotations: [
+    { text: 'The committee "did … approve the budget" and called it "a fair settlement"', quotedBy: { author: 'A news report' } },
+    { text: 'The chair said members "met until late" and called the result "a fair settlement for all of us"', quotedBy: { author: 'Another report' } },
+  ],
+};
+const SLUGS = [...loadBuiltInCases(CASES_DIR).cases.map((c) => c.slug), PIECES_SLUG];
 
 let dir: TempDir;
 let store: CaseStore;
@@ -35,6 +46,7 @@ let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   dir = tempDir('surfaces');
   store = await memoryStore({ builtIns: true });
+  await store.create(PIECES_CASE, PIECES_SLUG);
   app = createApp({ store });
 });
 
@@ -287,6 +299,78 @@ describe.each(SLUGS)('the case %s', (slug) => {
     }
     const answers = (await request(app).get(`/cases/${slug}/answers`).expect(200)).text;
     expect([...answers.matchAll(/<p class="x-counts">([^<]*)<\/p>/g)].map((m) => unescapeEntities(m[1]!))).toEqual(counts);
+  });
+});
+
+describe('a quotation in pieces on every surface', () => {
+  const quote = PIECES_CASE.quotations[0]!.text;
+  const comparison = compare(quote, PIECES_SOURCE);
+  const words = ['The committee', 'and called it'];
+  const get = async (format: string) => (await request(app).get(`/cases/${PIECES_SLUG}/export?format=${format}&quotation=0`).expect(200)).text;
+
+  it('is read in pieces by the engine: the writer’s words around them, one cut shown between pieces', () => {
+    expect(comparison.paraphrase!.map((p) => quote.slice(p.start, p.end))).toEqual(words);
+    expect(comparison.verdict.rating).toBe('marked-omission');
+    expect(comparison.stats).toMatchObject({ markedOmissions: 1, silentOmissions: 0, insertions: 0, paraphrasedOmissions: 1 });
+    expect(compare(PIECES_CASE.quotations[1]!.text, PIECES_SOURCE).verdict.summary).toBe('Each of the 2 quoted pieces is word for word; the words around them are the writer’s own.');
+  });
+
+  it('the page shows the writer’s words as such, with a legend entry, never as an insertion', async () => {
+    const html = (await request(app).get(`/cases/${PIECES_SLUG}?quotation=0`).expect(200)).text;
+    const column = between(html, '<div class="text quote-text"', '</div>');
+    for (const w of words) expect(column).toMatch(new RegExp(`<span class="r-paraphrase"[^>]*><span class="vh">\\[the writer’s own words, not quoted: </span>${w}<span class="vh">\\]</span></span>`));
+    expect(column).not.toContain('r-ins-bare');
+    expect(column).not.toContain('r-cut');
+    expect(between(html, '<aside class="legend"', '</aside>')).toContain('the writer’s own words, not quoted');
+    // the cut between the pieces is linked to the writer's words that stand in its place
+    expect(html).toContain('title="Left out between quoted pieces; the writer’s own words stand there in the quotation"');
+    // a quotation read whole has no such legend entry
+    const whole = (await request(app).get('/cases/service-stalin-resignation').expect(200)).text;
+    expect(whole).not.toContain('the writer’s own words, not quoted');
+  });
+
+  it('every export shows them, and the cut between pieces', async () => {
+    const html = await get('html');
+    for (const w of words) expect(html).toContain(`<span class="tag paraphrase">writer’s words</span>${w}</span>`);
+    expect(html).toContain('[cut between quoted pieces]');
+    const md = await get('md');
+    for (const w of words) expect(md).toContain(`_${w}_ \\[the writer’s own words, not quoted\\]`);
+    expect(md).toContain('\\[cut between quoted pieces:\\] ~~It is~~');
+    const json = JSON.parse(await get('json'));
+    expect(json.paraphrase).toEqual(comparison.paraphrase);
+    expect(json.segments.filter((s: { paraphrased?: boolean }) => s.paraphrased)).toHaveLength(1);
+    const tei = await get('tei');
+    for (const w of words) expect(tei).toContain(`<seg type="paraphrase">${w}</seg>`);
+    expect(tei).toContain('rend="paraphrase"');
+    expect(tei).toContain('<seg type="omission" subtype="paraphrased">It is</seg>');
+    const rows = parseCsv(await get('csv'));
+    const kind = rows[0]!.indexOf('kind');
+    const quoted = rows[0]!.indexOf('quoted text');
+    expect(rows.filter((r) => r[kind] === 'paraphrase').map((r) => r[quoted])).toEqual(words);
+    const annotations = JSON.parse(await get('jsonld')).first.items as Array<{ id: string; body: { value: string } }>;
+    expect(annotations.filter((a) => a.id.includes(':paraphrase-')).map((a) => a.body.value)).toEqual(words.map(() => 'These are the writer’s own words, not quoted: they stand outside the quotation marks of the quoted pieces.'));
+    const line = 'The writer’s own words, not quoted: “The committee”; “and called it”.';
+    expect(await get('restored')).toContain(line);
+    expect(JSON.parse(await get('claimreview')).reviewBody).toContain(line);
+  });
+
+  it('the CLI and the exercise show them', async () => {
+    const quoteFile = dir.file('pieces.txt');
+    const sourceFile = dir.file('pieces-source.txt');
+    writeFileSync(quoteFile, quote);
+    writeFileSync(sourceFile, PIECES_SOURCE);
+    const text = (await cli(['compare', quoteFile, sourceFile, '--no-color'])).stdout;
+    expect(text).toContain('⟨writer’s words: The committee⟩');
+    expect(text).toContain('\nThe writer’s own words, not quoted: “The committee”; “and called it”.\n');
+    expect(text).toContain('1 cut between quoted pieces');
+    const step2 = (await request(app).get(`/cases/${PIECES_SLUG}/exercise?step=2`).expect(200)).text;
+    const reading = between(step2, '<div class="x-reading"', '</div>');
+    for (const w of words) expect(reading).toContain(`<span class="chip">writer’s words</span><span class="vh">: </span>${w}</span>`);
+    expect(reading).toContain('[left out between quoted pieces: </span>It is');
+    expect(step2).toContain('1 marked omission and 1 cut between quoted pieces filled in.');
+    const answers = (await request(app).get(`/cases/${PIECES_SLUG}/answers`).expect(200)).text;
+    expect(answers).toContain('<dt>The writer’s own words, not quoted (2)</dt>');
+    expect(answers).toContain('<dt>Cuts between quoted pieces (1)</dt>');
   });
 });
 

@@ -302,3 +302,59 @@ describe('every export of a hostile case', () => {
     },
   );
 });
+
+// ---- a quotation in pieces: the writer's words around the quoted pieces are user text too ---------
+
+describe('a quotation in pieces with hostile words around its pieces', () => {
+  const source = 'Members met until late. We did, after a long and heated debate that ran past midnight, approve the budget. It is a fair settlement for all of us. The vote was close. Members then went home, tired but content, and the chair thanked the staff for their long work.';
+  // the payloads stand outside the inner quotation marks: the writer's own words, shown as such
+  const quote = '=SUM(A1) <script>alert(1)</script> The <img src=x onerror=alert(1)> committee “did … approve the budget” & <b onmouseover=alert(1)>called</b> it “a fair settlement” </textarea><style>body{}</style>';
+  // (the exercise has answer boxes of its own, so a closing textarea tag is no sign there)
+  const payloads = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<b onmouseover=alert(1)>', '<style>body{}</style>'];
+  let piecesSlug: string;
+
+  beforeAll(async () => {
+    const res = await request(app).post('/api/cases').send({ title: 'In pieces', source: { text: source, citation: { author: 'A' } }, quotations: [{ text: quote }] });
+    expect(res.status, res.text).toBe(201);
+    piecesSlug = res.body.slug;
+    const compared = await request(app).post('/api/compare').send({ quote, source });
+    expect(compared.status, compared.text).toBe(200);
+    // it is read in pieces: the payloads are the writer's words, not quoted and not inserted
+    expect(compared.body.paraphrase.length).toBeGreaterThan(0);
+    expect(compared.body.stats.insertions).toBe(0);
+  });
+
+  it.each(['', '/exercise?step=2', '/exercise?step=4', '/answers', '/teacher'])('the page %s shows them escaped', async (page) => {
+    const res = await request(app).get(`/cases/${piecesSlug}${page}`);
+    expect(res.status).toBe(200);
+    expectInertHtml(res.text, page);
+    for (const payload of payloads) expect(res.text).not.toContain(payload);
+    expect(res.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('the pasted-pair page shows them escaped', async () => {
+    const res = await request(app).post('/compare').type('form').send({ quote, source });
+    expect(res.status).toBe(200);
+    expectInertHtml(res.text, 'POST /compare in pieces');
+    expect(res.text).toContain('class="r-paraphrase"');
+  });
+
+  it.each(EXPORT_FORMATS)('the %s export keeps them as data', async (format) => {
+    const res = await request(app).get(`/cases/${piecesSlug}/export?format=${format}`);
+    expect(res.status).toBe(200);
+    const text = res.text;
+    if (format === 'html') {
+      expectInertHtml(text, 'html in pieces', { allowInlineStyle: true });
+      expect(text).toContain('<span class="tag paraphrase">');
+    }
+    if (format === 'md') expectNoMarkdownScriptLinks(text, 'md in pieces');
+    if (format === 'tei') {
+      expect(XMLValidator.validate(text)).toBe(true);
+      for (const payload of payloads) expect(text).not.toContain(payload);
+      expect(text).toContain('<seg type="paraphrase">');
+    }
+    if (format === 'csv') for (const cell of csvCells(text)) expect(cell, 'formula injection').not.toMatch(/^[=+@\t\r]|^-[^\d\s]/);
+    if (format === 'claimreview') expect(text).not.toMatch(/<\/script/i);
+    if (format === 'json' || format === 'jsonld' || format === 'claimreview') expectNoScriptUrlsInJson(JSON.parse(text), `${format} in pieces`);
+  });
+});

@@ -17,7 +17,7 @@ import { fetchOptionsFromEnv } from '../import/importer.js';
 import type { ImportedSource } from '../import/types.js';
 import { citationAt, formatWhere, withWhere } from '../import/where.js';
 import { checkComparePair } from '../limits.js';
-import { countsLine, describeProvenance, PLAIN_READING_LEGEND, plainReading, plainVerdictLine, readThrough, type PlainStyle } from '../present/index.js';
+import { countsLine, describeProvenance, paraphraseLine, PLAIN_READING_LEGEND, plainReading, plainVerdictLine, readThrough, type PlainStyle } from '../present/index.js';
 import { decodeUtf8, readBytes, readText, type CliIo } from './io.js';
 
 const USAGE = `Usage: elision compare QUOTE_FILE SOURCE [options]
@@ -169,6 +169,8 @@ export function formatText(comparison: Comparison, quote: string, source: string
     '',
     plainVerdictLine(comparison),
     countsLine(comparison),
+    // a quotation in pieces: the words around its quoted pieces are the writer's, not quoted
+    ...[paraphraseLine({ comparison, quote })].filter(Boolean),
     ...comparison.notes.map((note) => `- ${note.message}`),
     ...comparison.cues.map((cue) => `- ${cue.message}`),
   ];

@@ -123,6 +123,13 @@ export function readQuotation(input: ComparedTexts): QuotePiece[] {
   comparison.segments.forEach((segment, segmentIndex) => {
     if (segment.kind === 'omission') {
       const text = slice(source, segment.source);
+      if (segment.paraphrased) {
+        // the cut between quoted pieces stands where the quotation marks close: after the
+        // closing mark, just before the writer's words
+        const next = comparison.segments.slice(segmentIndex + 1).find((s) => s.quote)?.quote?.start ?? quote.length;
+        const words = (comparison.paraphrase ?? []).find((p) => p.start >= quoteCursor && p.end <= next);
+        if (words) emitGap(words.start);
+      }
       pieces.push({ kind: 'cut', text, segmentIndex, marked: segment.marked === true, paraphrased: segment.paraphrased === true, words: countWords(text) });
       return;
     }
