@@ -140,7 +140,8 @@ function renderSourcePiece(piece: SourcePiece): string {
   }
 }
 
-const LEGEND = `<section class="legend" aria-label="Legend">
+/** The key to the styles; the entry for the writer's words only when a quotation is in pieces. */
+const legend = (inPieces: boolean): string => `<section class="legend" aria-label="Legend">
 <h3>Legend</h3>
 <ul>
 <li><span class="quoted">quoted</span> text the quotation reproduces</li>
@@ -151,8 +152,8 @@ const LEGEND = `<section class="legend" aria-label="Legend">
 <li><ins class="insertion unbracketed">added</ins> words added without brackets</li>
 <li><mark class="alteration">altered</mark> words that differ from the source</li>
 <li><span class="cut silent">⟨…⟩</span> where a silent cut falls in the quotation</li>
-<li><span class="paraphrase"><span class="tag paraphrase">${PARAPHRASE_TAG}</span>words</span> ${PARAPHRASE_LABEL} (outside the quotation marks of a quotation in pieces)</li>
-</ul>
+${inPieces ? `<li><span class="paraphrase"><span class="tag paraphrase">${PARAPHRASE_TAG}</span>words</span> ${PARAPHRASE_LABEL} (outside the quotation marks of a quotation in pieces)</li>
+` : ''}</ul>
 </section>`;
 
 /** The body of one comparison: summary, the two columns, findings. */
@@ -195,7 +196,7 @@ function renderComparisonSection(input: ExportInput, heading: string | null): st
     .join('\n');
 }
 
-function renderDocument(title: string, citation: Citation | undefined, citationNote: string | undefined, sections: string[], caseNotes?: string, provenance?: string): string {
+function renderDocument(title: string, citation: Citation | undefined, citationNote: string | undefined, sections: string[], caseNotes?: string, provenance?: string, inPieces = false): string {
   const citationHtml = renderCitation(citation);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -217,7 +218,7 @@ ${provenance ? `<p class="meta provenance">${escapeHtml(provenance)}</p>\n` : ''
 ${sections.join('\n')}
 ${caseNotes ? `<section class="notes"><h3>Notes</h3>${markdown.render(caseNotes)}</section>` : ''}
 </main>
-${LEGEND}
+${legend(inPieces)}
 <footer>Exported from Elision. Offsets in the other exports count UTF-16 code units of the texts as given.</footer>
 </body>
 </html>
@@ -226,11 +227,11 @@ ${LEGEND}
 
 /** One quotation as a self-contained HTML document. */
 export function renderHtml(input: ExportInput): string {
-  return renderDocument(exportTitle(input), input.citation, input.citation?.note, [renderComparisonSection(input, null)], input.case?.notes, describeProvenance(input.provenance));
+  return renderDocument(exportTitle(input), input.citation, input.citation?.note, [renderComparisonSection(input, null)], input.case?.notes, describeProvenance(input.provenance), (input.comparison.paraphrase ?? []).length > 0);
 }
 
 /** Every quotation of a case in one self-contained HTML document, a section each. */
 export function renderCaseHtml(input: CaseExportInput): string {
   const sections = input.items.map((item, i) => renderComparisonSection(item, `Quotation ${i + 1} of ${input.items.length}`));
-  return renderDocument(input.case.title, input.case.source.citation, input.case.source.citation.note, sections, input.case.notes, describeProvenance(input.case.source.provenance));
+  return renderDocument(input.case.title, input.case.source.citation, input.case.source.citation.note, sections, input.case.notes, describeProvenance(input.case.source.provenance), input.items.some((item) => (item.comparison.paraphrase ?? []).length > 0));
 }
