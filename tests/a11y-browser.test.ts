@@ -33,6 +33,16 @@ const PAGES: Array<[string, string | ((page: Page, baseUrl: string) => Promise<u
       await Promise.all([page.waitForURL('**/compare'), page.click('main form button[type="submit"]')]);
     },
   ],
+  [
+    'comparison of a quotation in pieces (the writer’s words around the quoted ones)',
+    async (page, baseUrl) => {
+      await page.goto(`${baseUrl}/compare`);
+      await page.fill('#quote', 'The committee "did … approve the budget" and called it "a fair settlement"');
+      await page.fill('#source', 'Members met until late. We did, after a long and heated debate that ran past midnight, approve the budget. It is a fair settlement for all of us.');
+      await Promise.all([page.waitForURL('**/compare'), page.click('main form button[type="submit"]')]);
+      await page.waitForSelector('.r-paraphrase');
+    },
+  ],
   ['case page, one quotation', ONE_QUOTATION],
   ['case page, debate view', CASE],
   ['case page, one quotation of several', `${CASE}?quotation=1`],
