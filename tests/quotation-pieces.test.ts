@@ -178,6 +178,19 @@ describe('comparing a quotation in pieces', () => {
     expect(c.verdict.summary).toContain('“not”');
   });
 
+  it('lets the writer quote the pieces in another order: each is a quotation of its own, the cut between them shown', () => {
+    const quote = 'The minister called it "a fair settlement" after members "met until late"';
+    const c = compare(quote, budget);
+    expect(c.reordered).toBe(false);
+    expect(c.notes.map((n) => n.code)).toEqual([]);
+    expect(c.segments.filter((s) => s.kind === 'omission').map((s) => [s.marked, s.paraphrased])).toEqual([[true, true]]);
+    expect(c.verdict).toMatchObject({ rating: 'verbatim', summary: 'Each of the 2 quoted pieces is word for word; the words around them are the writer’s own.' });
+    checkTiling(c, quote);
+    // words of one piece in another order are still the quotation's own change
+    const inside = compare('The minister said members "until late met"', budget);
+    expect(inside.verdict.rating).not.toBe('verbatim');
+  });
+
   it('names a quoted piece that is not in the source', () => {
     const quote = 'The minister called it "a fair settlement for all of us" and "a triumph of modern diplomacy"';
     const c = compare(quote, budget);

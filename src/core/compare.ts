@@ -144,11 +144,21 @@ function comparePrepared(parsed: ParsedQuotation, quote: string, source: string,
   const placed = pieces
     .map((piece, p) => ({ piece, p, range: sourceWordRange(itemsOfPiece[p]!) }))
     .filter((x): x is { piece: Piece; p: number; range: { from: number; to: number } } => x.range !== null);
+  // A quotation in pieces: two fragments of different quoted pieces have the writer's words
+  // between them; each piece is a quotation of its own, so the cut between them shows and
+  // their order is the writer's to choose.
+  const acrossPieces = (a: number, b: number): boolean =>
+    a !== b && parsed.fragments.slice(Math.min(a, b), Math.max(a, b)).some((f) => f.paraphraseAfter === true);
   let reordered = false;
+  let piecesOutOfOrder = false;
   // pieces of one fragment out of the source's order: words moved with no ellipsis to show it
   const silentlyReordered = new Set<number>();
   for (let k = 1; k < placed.length; k++) {
     if (placed[k]!.range.from < placed[k - 1]!.range.to) {
+      if (acrossPieces(placed[k]!.piece.fragment, placed[k - 1]!.piece.fragment)) {
+        piecesOutOfOrder = true;
+        continue;
+      }
       reordered = true;
       if (placed[k]!.piece.fragment === placed[k - 1]!.piece.fragment) silentlyReordered.add(placed[k]!.piece.fragment);
     }
@@ -169,14 +179,14 @@ function comparePrepared(parsed: ParsedQuotation, quote: string, source: string,
     const lastOwn = ownPieces[ownPieces.length - 1] === left.p;
     const mark = lastOwn ? leftFragment.markAfter : null;
     // between two quoted pieces the marks close and the writer's own words stand: that shows the cut
-    const paraphrased = lastOwn && mark === null && leftFragment.paraphraseAfter === true;
+    const paraphrased = mark === null && ((lastOwn && leftFragment.paraphraseAfter === true) || acrossPieces(left.piece.fragment, right.piece.fragment));
     const adjacentInQuote = right.p > left.p && placedBefore[right.p] === placedBefore[left.p + 1];
     const gapFrom = left.range.to;
     const gapTo = right.range.from;
     const gapCharsFrom = sourceTokens.ends[gapFrom - 1]!;
     const gapCharsTo = sourceTokens.starts[gapTo]!;
     if (gapTo > gapFrom) {
-      const marked = (mark !== null || paraphrased) && (adjacentInQuote || reordered);
+      const marked = (mark !== null && (adjacentInQuote || reordered || piecesOutOfOrder)) || paraphrased;
       gapAfterPiece.set(left.p, { kind: 'omission', quoteFrom: 0, quoteTo: 0, sourceFrom: gapFrom, sourceTo: gapTo, marked, ...(marked && paraphrased ? { paraphrased: true } : {}) });
       if (marked && mark && mark.dots === 3 && !mark.bracketed && isEnglishAt(source, gapCharsFrom, gapCharsTo)
         && !/[\u2026\u22ef]{2}|\u22ef/.test(quote.slice(mark.start, mark.end)) && crossesSentenceEnd(source, gapCharsFrom, gapCharsTo)
