@@ -7,6 +7,8 @@ import { hasWords } from './core/text.js';
 
 export const MAX_QUOTE_BYTES = 100 * 1024;
 export const MAX_SOURCE_BYTES = 10 * 1024 * 1024;
+/** An imported source's original file is kept beside its text up to this size, so its extraction can be redone. */
+export const MAX_KEPT_ORIGINAL_BYTES = 5 * 1024 * 1024;
 
 function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MB` : `${bytes / 1024} KB`;

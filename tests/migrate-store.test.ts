@@ -28,7 +28,13 @@ describe.runIf(postgresUrl)('migrate-store from SQLite to PostgreSQL', () => {
     await importBuiltInCases(sqlite, path.join(projectRoot, 'data', 'cases'));
     await sqlite.create({
       title: 'Сталин — “a user’s case”',
-      source: { text: '  Сталин просил об отставке.\r\nTabs\tand 👍🏽.\n', citation: { author: 'Роберт Сервис', year: '2004' } },
+      // an imported source with its original file kept beside it
+      source: {
+        text: '  Сталин просил об отставке.\r\nTabs\tand 👍🏽.\n',
+        citation: { author: 'Роберт Сервис', year: '2004' },
+        provenance: { file: 'service.pdf', mediaType: 'application/pdf', extractedBy: 'pdfjs-dist 5.6.205', retrievedAt: '2026-11-29T22:00:00.000Z', bytes: 11, sha256: 'ef'.repeat(32) },
+        originalFile: new TextEncoder().encode('%PDF-1.7 ok'),
+      },
       quotations: [{ text: 'Сталин просил', quotedBy: { author: 'Блогер' }, note: 'first' }, { text: 'Tabs\tand 👍🏽' }],
       notes: '**notes**',
       tags: ['Сталин', 'test'],
@@ -63,6 +69,10 @@ describe.runIf(postgresUrl)('migrate-store from SQLite to PostgreSQL', () => {
       const slugs = (await sqlite.list()).map((c) => c.slug);
       expect((await target.list()).map((c) => c.slug)).toEqual(slugs);
       for (const slug of slugs) expect(await target.get(slug), slug).toEqual(await sqlite.get(slug));
+      // a case's kept original came along, to the byte
+      const userSlug = slugs.find((slug) => slug.includes('user'))!;
+      expect((await target.get(userSlug))?.source.originalBytes).toBe(11);
+      expect(new TextDecoder().decode((await target.sourceOriginal(userSlug))?.bytes)).toBe('%PDF-1.7 ok');
       expect(await target.list({ q: 'СТАЛИН' })).toEqual(await sqlite.list({ q: 'СТАЛИН' }));
       // the library came along, each text once, the library's own source whole, and find finds in it
       const strip = ({ id, addedAt, ...rest }: { id: number; addedAt: string }) => rest;

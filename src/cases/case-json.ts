@@ -15,6 +15,11 @@ export function toCaseJson(c: Case) {
       // an imported source's provenance and offset map: only when it has them, so other cases' JSON is unchanged
       ...(c.source.provenance ? { provenance: c.source.provenance } : {}),
       ...(c.source.where && c.source.where.length > 0 ? { where: c.source.where } : {}),
+      // whether the imported source's original file is kept beside it; the bytes themselves are
+      // never in the JSON, but at GET /cases/:slug/source/original (import them again with PUT /api/cases/:slug/source/original)
+      ...(c.source.provenance
+        ? { original: c.source.originalBytes ? { kept: true, bytes: c.source.originalBytes, href: `/cases/${encodeURIComponent(c.slug)}/source/original` } : { kept: false } }
+        : {}),
     },
     quotations: c.quotations.map((q) => ({ text: q.text, quotedBy: q.quotedBy ?? {}, note: q.note ?? '' })),
     notes: c.notes ?? '',

@@ -52,6 +52,14 @@ export interface CaseSource {
   provenance?: Partial<SourceProvenance>;
   /** offsets of the text → page, chapter or heading, sorted by start */
   where?: WhereEntry[];
+  /**
+   * Written only: the original file the text was extracted from, kept beside the text in
+   * the library (bounded: src/import/originals.ts) so the extraction can be redone.
+   * Never read back with the case (its bytes are served by GET /cases/:slug/source/original).
+   */
+  originalFile?: Uint8Array;
+  /** Read only: the size of the original file kept with the source; absent when none is kept */
+  originalBytes?: number;
 }
 
 export interface CaseInput {
@@ -122,7 +130,15 @@ export interface CaseStore {
    * never touches a user's own case nor brings back one the user deleted.
    */
   syncBuiltIn(items: ReadonlyArray<BuiltInCase>): Promise<BuiltInSyncResult[]>;
+  /** The original file kept with the case's source (src/import/originals.ts), with its provenance; undefined when none is kept. */
+  sourceOriginal(slug: string): Promise<SourceOriginal | undefined>;
   close(): Promise<void>;
+}
+
+/** An imported source's original file, as kept beside its text. */
+export interface SourceOriginal {
+  bytes: Uint8Array;
+  provenance: Partial<SourceProvenance>;
 }
 
 /**

@@ -76,8 +76,14 @@ async function migrate(from: string, to: string): Promise<string> {
     const { hashes, dismissed } = readBuiltInBookkeeping(from);
     const sources = readLibrarySources(from);
 
+    // a case's imported source keeps its original file there too (read apart: a Case carries only its size)
+    const toCopy: Case[] = [];
+    for (const c of cases) {
+      const original = c.source.originalBytes ? await sqlite.sourceOriginal(c.slug) : undefined;
+      toCopy.push(original ? { ...c, source: { ...c.source, originalFile: original.bytes } } : c);
+    }
     const written = await target.importExact(
-      cases.map((c) => ({ case: c, builtInHash: hashes.get(c.slug) ?? null })),
+      toCopy.map((c) => ({ case: c, builtInHash: hashes.get(c.slug) ?? null })),
       dismissed,
       (here, there) => {
         if (checksum(here) !== checksum(there)) {
@@ -181,7 +187,8 @@ function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
+      // the original file's bytes are compared by their size (originalBytes), not spelled out
+      .filter(([k, v]) => v !== undefined && k !== 'originalFile')
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }

@@ -7,6 +7,7 @@ import type { Comparison } from '../core/types.js';
 import type { Case } from '../cases/types.js';
 import type { CaseExportInput, ExportInput } from './types.js';
 import { citationAt, withWhere } from '../import/where.js';
+import { describeProvenance, describeSourceProvenance } from '../present/provenance.js';
 
 /** The input for quotation `quotationIndex` (0-based) of `c`, compared as `comparison`. */
 export function exportInputForQuotation(c: Case, quotationIndex: number, comparison: Comparison): ExportInput {
@@ -36,4 +37,12 @@ export function caseExportInput(c: Case, comparisons: Comparison[]): CaseExportI
 /** The export's title: the one given, else the case's, else a plain description. */
 export function exportTitle(input: Pick<ExportInput, 'title' | 'case'>): string {
   return input.title?.trim() || input.case?.title.trim() || 'A quotation compared with its source';
+}
+
+/**
+ * The provenance line an export prints under the citation: a case's source says too
+ * whether its original file is kept; a pasted pair's imported source only where it came from.
+ */
+export function provenanceLine(input: Pick<ExportInput, 'provenance' | 'case'>): string | undefined {
+  return input.case ? describeSourceProvenance(input.case.source) : describeProvenance(input.provenance);
 }

@@ -11,9 +11,10 @@
  */
 import type { Citation, QuotedBy } from '../cases/types.js';
 import { formatChicago } from './citation.js';
-import { BEST_RATING_VALUE, WORST_RATING_VALUE, countsLine, describeProvenance, paraphraseLine, presentVerdict, quotedByLine, readSourcePassage } from '../present/index.js';
+import { BEST_RATING_VALUE, WORST_RATING_VALUE, countsLine, paraphraseLine, presentVerdict, quotedByLine, readSourcePassage } from '../present/index.js';
 import type { SourceProvenance } from '../import/types.js';
 import { restoreQuotation } from './restored.js';
+import { provenanceLine } from './case-input.js';
 import type { CaseExportInput, ExportInput } from './types.js';
 
 function clean(value: string | undefined): string | undefined {
@@ -43,8 +44,9 @@ function claimOf(quotedBy: QuotedBy | undefined): Record<string, unknown> {
  * file name, media type, size, SHA-256 and when it was retrieved, with the provenance
  * line every surface prints as its description.
  */
-function originalOf(provenance: Partial<SourceProvenance> | undefined): Record<string, unknown> | undefined {
-  const description = describeProvenance(provenance);
+function originalOf(input: ExportInput): Record<string, unknown> | undefined {
+  const provenance: Partial<SourceProvenance> | undefined = input.provenance;
+  const description = provenanceLine(input);
   if (!provenance || !description) return undefined;
   return compact({
     '@type': 'MediaObject',
@@ -73,7 +75,7 @@ function evidenceOf(input: ExportInput, citation: Citation | undefined): Record<
     pagination: clean(c.page),
     citation: formatChicago(citation) || undefined,
     text: passage ? input.source.slice(passage.start, passage.end) : undefined,
-    associatedMedia: originalOf(input.provenance),
+    associatedMedia: originalOf(input),
   });
 }
 

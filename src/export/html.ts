@@ -10,10 +10,9 @@
  */
 import MarkdownIt from 'markdown-it';
 import { chicagoParts } from './citation.js';
-import { exportTitle } from './case-input.js';
+import { exportTitle, provenanceLine } from './case-input.js';
 import {
   countsLine,
-  describeProvenance,
   escapeHtml,
   PARAPHRASE_LABEL,
   PARAPHRASE_TAG,
@@ -227,11 +226,11 @@ ${legend(inPieces)}
 
 /** One quotation as a self-contained HTML document. */
 export function renderHtml(input: ExportInput): string {
-  return renderDocument(exportTitle(input), input.citation, input.citation?.note, [renderComparisonSection(input, null)], input.case?.notes, describeProvenance(input.provenance), (input.comparison.paraphrase ?? []).length > 0);
+  return renderDocument(exportTitle(input), input.citation, input.citation?.note, [renderComparisonSection(input, null)], input.case?.notes, provenanceLine(input), (input.comparison.paraphrase ?? []).length > 0);
 }
 
 /** Every quotation of a case in one self-contained HTML document, a section each. */
 export function renderCaseHtml(input: CaseExportInput): string {
   const sections = input.items.map((item, i) => renderComparisonSection(item, `Quotation ${i + 1} of ${input.items.length}`));
-  return renderDocument(input.case.title, input.case.source.citation, input.case.source.citation.note, sections, input.case.notes, describeProvenance(input.case.source.provenance), input.items.some((item) => (item.comparison.paraphrase ?? []).length > 0));
+  return renderDocument(input.case.title, input.case.source.citation, input.case.source.citation.note, sections, input.case.notes, provenanceLine(input), input.items.some((item) => (item.comparison.paraphrase ?? []).length > 0));
 }

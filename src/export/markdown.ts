@@ -7,10 +7,9 @@
  * Every piece of user text goes through escapeMarkdown.
  */
 import { chicagoParts } from './citation.js';
-import { exportTitle } from './case-input.js';
+import { exportTitle, provenanceLine } from './case-input.js';
 import {
   countsLine,
-  describeProvenance,
   escapeMarkdown,
   PARAPHRASE_LABEL,
   PARAPHRASED_CUT_LABEL,
@@ -153,11 +152,11 @@ function documentToMarkdown(title: string, citation: Citation | undefined, secti
 
 /** One quotation as a Markdown document. */
 export function renderMarkdown(input: ExportInput): string {
-  return documentToMarkdown(exportTitle(input), input.citation, [comparisonToMarkdown(input, null)], input.case?.notes, describeProvenance(input.provenance));
+  return documentToMarkdown(exportTitle(input), input.citation, [comparisonToMarkdown(input, null)], input.case?.notes, provenanceLine(input));
 }
 
 /** Every quotation of a case in one Markdown document, a section each. */
 export function renderCaseMarkdown(input: CaseExportInput): string {
   const sections = input.items.map((item, i) => comparisonToMarkdown(item, `Quotation ${i + 1} of ${input.items.length}`));
-  return documentToMarkdown(input.case.title, input.case.source.citation, sections, input.case.notes, describeProvenance(input.case.source.provenance));
+  return documentToMarkdown(input.case.title, input.case.source.citation, sections, input.case.notes, provenanceLine(input));
 }

@@ -12,10 +12,9 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { Citation } from '../cases/types.js';
-import { exportTitle } from './case-input.js';
+import { exportTitle, provenanceLine } from './case-input.js';
 import {
   countsLine,
-  describeProvenance,
   presentVerdict,
   quotedByLine,
   readQuotation,
@@ -241,10 +240,10 @@ function renderDocument(title: string, citation: Citation | undefined, items: Ex
 
 /** One quotation as a TEI P5 document. */
 export function renderTei(input: ExportInput): string {
-  return renderDocument(exportTitle(input), input.citation, [input], false, describeProvenance(input.provenance));
+  return renderDocument(exportTitle(input), input.citation, [input], false, provenanceLine(input));
 }
 
 /** Every quotation of a case in one TEI P5 document, a `<div type="comparison">` each. */
 export function renderCaseTei(input: CaseExportInput): string {
-  return renderDocument(input.case.title, input.case.source.citation, input.items, true, describeProvenance(input.case.source.provenance));
+  return renderDocument(input.case.title, input.case.source.citation, input.items, true, provenanceLine(input));
 }

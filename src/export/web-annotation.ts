@@ -15,8 +15,8 @@
 import { createHash } from 'node:crypto';
 import type { Span } from '../core/types.js';
 import { formatChicago } from './citation.js';
-import { exportTitle } from './case-input.js';
-import { countWords, describeProvenance, PARAPHRASE_LABEL, plural, presentVerdict } from '../present/index.js';
+import { exportTitle, provenanceLine } from './case-input.js';
+import { countWords, PARAPHRASE_LABEL, plural, presentVerdict } from '../present/index.js';
 import type { CaseExportInput, ExportInput } from './types.js';
 
 /** Code points of context each side in a TextQuoteSelector (Hypothesis uses 32). */
@@ -94,7 +94,7 @@ export function annotationsOf(input: ExportInput, idBase: string): Array<Record<
   const sourceIri = input.citation?.url?.trim() || input.provenance?.url?.trim() || `urn:elision:source:${hashOf(source)}`;
   const quoteIri = input.quotedBy?.url?.trim() || `urn:elision:quotation:${hashOf(quote)}`;
   const citation = formatChicago(input.citation);
-  const sourceNote = [citation ? `Source: ${citation}` : '', describeProvenance(input.provenance) ?? ''].filter(Boolean).join(' ');
+  const sourceNote = [citation ? `Source: ${citation}` : '', provenanceLine(input) ?? ''].filter(Boolean).join(' ');
   const sourceCodePoint = codePointCounter(source);
   const quoteCodePoint = codePointCounter(quote);
   const annotations: Array<Record<string, unknown>> = [];

@@ -10,14 +10,15 @@ import { UserError } from '../errors.js';
 import { importSource, MAX_IMPORT_BYTES } from '../import/index.js';
 import { fetchSource } from '../import/fetch-source.js';
 import { fetchOptionsFromEnv } from '../import/importer.js';
+import { keepsOriginal } from '../import/originals.js';
 import type { ImportedSource, SourceInput } from '../import/types.js';
 import type { Provenance, WhereEntry } from './types.js';
 
 /** The kinds of file a folder is searched for (a file named outright may be of any kind the importers tell). */
 export const LIBRARY_EXTENSIONS = new Set(['.txt', '.text', '.md', '.html', '.htm', '.xhtml', '.pdf', '.docx', '.epub', '.xml', '.tei']);
 
-/** Originals are kept beside their text up to this size, so an extraction can be redone. */
-export const MAX_KEPT_ORIGINAL_BYTES = 5 * 1024 * 1024;
+// the one bound on kept originals, shared with the originals a case keeps (src/import/originals.ts)
+export { MAX_KEPT_ORIGINAL_BYTES } from '../import/originals.js';
 
 export interface ImportedForLibrary {
   text: string;
@@ -79,7 +80,7 @@ export async function importForLibrary(target: string, importer: LibraryImporter
 /** Reads the bytes of a file called `fileName` (read from disk or uploaded). */
 export async function importBytesForLibrary(bytes: Uint8Array, fileName: string, importer: LibraryImporter = inProcessImporter()): Promise<ImportedForLibrary> {
   const imported = await importer.importFile({ bytes, fileName });
-  const keep = imported.provenance.mediaType !== 'text/plain' && bytes.byteLength <= MAX_KEPT_ORIGINAL_BYTES;
+  const keep = keepsOriginal(imported.provenance, bytes.byteLength);
   return forLibrary(imported, titleFromFileName(fileName), keep ? bytes : undefined);
 }
 

@@ -98,11 +98,13 @@ export async function ensureSource(client: Queryable, input: SourceInput, origin
            search_key = $6, author_key = $7 WHERE id = $8`,
         [input.title, JSON.stringify(citation), JSON.stringify(input.provenance ?? {}), JSON.stringify(input.where ?? []), keptOriginal(input.original), ...keys(input.title, citation), existing.id],
       );
-    } else if (origin === 'case' && existing.origin === 'case' && (input.provenance || input.where)) {
+    } else if (origin === 'case' && existing.origin === 'case' && (input.provenance || input.where || input.original)) {
       // as on SQLite: a case that brings its source's provenance or map (imported) gives it to
       // the shared text; a library source keeps its own, and a case that brings none leaves what is there
       if (input.provenance) await client.query('UPDATE library_sources SET provenance = $1 WHERE id = $2', [JSON.stringify(input.provenance), existing.id]);
       if (input.where) await client.query('UPDATE library_sources SET where_map = $1 WHERE id = $2', [JSON.stringify(input.where), existing.id]);
+      const original = keptOriginal(input.original);
+      if (original) await client.query('UPDATE library_sources SET original = $1 WHERE id = $2', [original, existing.id]);
     }
     return { id: existing.id, added: false };
   }

@@ -90,11 +90,13 @@ export function ensureSourceSync(db: Database.Database, input: SourceInput, orig
                   search_key = ?, author_key = ? WHERE id = ?`)
         .run(input.title, JSON.stringify(input.citation ?? {}), JSON.stringify(input.provenance ?? {}), JSON.stringify(input.where ?? []),
           keptOriginal(input.original), ...keys(input.title, input.citation ?? {}), existing.id);
-    } else if (origin === 'case' && existing.origin === 'case' && (input.provenance || input.where)) {
-      // a case that brings its source's provenance or map (imported) gives it to the shared text;
-      // a library source keeps its own, and a case that brings none leaves what is there
+    } else if (origin === 'case' && existing.origin === 'case' && (input.provenance || input.where || input.original)) {
+      // a case that brings its source's provenance, map or original file (imported) gives it to the
+      // shared text; a library source keeps its own, and a case that brings none leaves what is there
       if (input.provenance) db.prepare('UPDATE library_sources SET provenance = ? WHERE id = ?').run(JSON.stringify(input.provenance), existing.id);
       if (input.where) db.prepare('UPDATE library_sources SET where_map = ? WHERE id = ?').run(JSON.stringify(input.where), existing.id);
+      const original = keptOriginal(input.original);
+      if (original) db.prepare('UPDATE library_sources SET original = ? WHERE id = ?').run(original, existing.id);
     }
     return { id: existing.id, added: false };
   }

@@ -5,6 +5,7 @@
  * escapes it for its own format (a file name or an address is user text).
  */
 import type { SourceProvenance } from '../import/types.js';
+import { MAX_KEPT_ORIGINAL_BYTES } from '../limits.js';
 
 export function formatSize(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
@@ -38,4 +39,27 @@ export function describeProvenance(provenance: Partial<SourceProvenance> | undef
     provenance.notes?.length ? `${provenance.notes.length} note${provenance.notes.length === 1 ? '' : 's'} set apart` : undefined,
   ].filter(Boolean);
   return `Imported from ${from}${facts.length ? ` (${facts.join(', ')})` : ''}${by}${extras.length ? `; ${extras.join('; ')}` : ''}.`;
+}
+
+/**
+ * Whether a stored source's original file is kept beside it: "original file kept (121 KB)",
+ * "original file not kept (over 5 MB)", or "original file not kept"; undefined for plain
+ * text, whose text is its original, and for a pasted source.
+ */
+export function describeOriginal(source: { provenance?: Partial<SourceProvenance>; originalBytes?: number }): string | undefined {
+  const { provenance, originalBytes } = source;
+  if (!provenance || (!provenance.url && !provenance.file)) return undefined;
+  if (originalBytes && originalBytes > 0) return `original file kept (${formatSize(originalBytes)})`;
+  if (provenance.mediaType === 'text/plain') return undefined;
+  if (typeof provenance.bytes === 'number' && provenance.bytes > MAX_KEPT_ORIGINAL_BYTES) {
+    return `original file not kept (over ${formatSize(MAX_KEPT_ORIGINAL_BYTES)})`;
+  }
+  return 'original file not kept';
+}
+
+/** A stored case's source: its provenance line, and whether its original file is kept. */
+export function describeSourceProvenance(source: { provenance?: Partial<SourceProvenance>; originalBytes?: number }): string | undefined {
+  const line = describeProvenance(source.provenance);
+  const original = describeOriginal(source);
+  return line && original ? `${line.replace(/\.$/, '')}; ${original}.` : line;
 }

@@ -27,6 +27,7 @@ import type {
   Citation,
   Quotation,
   QuotedBy,
+  SourceOriginal,
 } from '../cases/types.js';
 import { migrate, searchKeys } from './migrations.js';
 import { foldForSearch, searchTerms } from './search-key.js';
@@ -42,6 +43,8 @@ interface CaseRow {
   /** the library source's provenance and where map, JSON ('{}' and '[]' when none) */
   source_provenance: string;
   source_where: string;
+  /** bytes of the original file kept with the library source, 0 when none */
+  source_original_bytes: number;
   source_id: number;
   citation: string;
   notes: string;
@@ -140,7 +143,9 @@ export class SqliteCaseStore implements CaseStore {
     this.library = new SqliteLibraryStore(db);
     this.statements = {
       caseBySlug: db.prepare<[string], CaseRow>(
-        'SELECT c.*, s.text AS source_text, s.provenance AS source_provenance, s.where_map AS source_where FROM cases c JOIN library_sources s ON s.id = c.source_id WHERE c.slug = ?',
+        `SELECT c.*, s.text AS source_text, s.provenance AS source_provenance, s.where_map AS source_where,
+                coalesce(length(s.original), 0) AS source_original_bytes
+         FROM cases c JOIN library_sources s ON s.id = c.source_id WHERE c.slug = ?`,
       ),
       slugTaken: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM cases WHERE slug = ?'),
       quotationsOf: db.prepare<[number], { text: string; quoted_by: string; note: string }>(
@@ -230,6 +235,19 @@ export class SqliteCaseStore implements CaseStore {
         return { slug, outcome: 'updated' };
       }),
     );
+  }
+
+  /** The original file kept with the case's source, with the source's provenance; undefined when none is kept. */
+  sourceOriginal(slug: string): Promise<SourceOriginal | undefined> {
+    return this.reading(() => {
+      const row = this.db
+        .prepare<[string], { original: Buffer | null; provenance: string }>(
+          'SELECT s.original, s.provenance FROM cases c JOIN library_sources s ON s.id = c.source_id WHERE c.slug = ?',
+        )
+        .get(slug);
+      if (!row?.original) return undefined;
+      return { bytes: new Uint8Array(row.original), provenance: JSON.parse(row.provenance) as Provenance };
+    });
   }
 
   async close(): Promise<void> {
@@ -353,14 +371,30 @@ export class SqliteCaseStore implements CaseStore {
 
   private write(id: number, input: CaseInput, origin: { builtIn: boolean; hash: string | null }): void {
     const previousSource = this.db.prepare<[number], number>('SELECT source_id FROM cases WHERE id = ?').pluck().get(id);
-    this.statements.updateCase.run({ id, ...this.columns(input, origin) });
+    this.statements.updateCase.run({ id, ...this.columns(input, origin, previousSource) });
     dropIfOrphanSync(this.db, previousSource);
     this.statements.deleteQuotations.run(id);
     this.statements.deleteTags.run(id);
     this.writeChildren(id, input);
   }
 
-  private columns(input: CaseInput, origin: { builtIn: boolean; hash: string | null }) {
+  /**
+   * The original file an edit keeps: the one it brings, else the previous source's when
+   * the edit keeps that source's provenance (the same original, whatever became of the text).
+   */
+  private originalFor(input: CaseInput, previousSource: number | undefined): Uint8Array | undefined {
+    if (input.source.originalFile) return input.source.originalFile;
+    const sha256 = input.source.provenance?.sha256;
+    if (previousSource === undefined || !sha256) return undefined;
+    const row = this.db
+      .prepare<[number], { original: Buffer | null; provenance: string }>('SELECT original, provenance FROM library_sources WHERE id = ?')
+      .get(previousSource);
+    if (!row?.original || (JSON.parse(row.provenance) as Provenance).sha256 !== sha256) return undefined;
+    return new Uint8Array(row.original);
+  }
+
+  private columns(input: CaseInput, origin: { builtIn: boolean; hash: string | null }, previousSource?: number) {
+    const original = this.originalFor(input, previousSource);
     const keys = searchKeys({
       title: input.title,
       sourceText: input.source.text,
@@ -381,6 +415,7 @@ export class SqliteCaseStore implements CaseStore {
           citation: input.source.citation ?? {},
           ...(input.source.provenance ? { provenance: input.source.provenance as Provenance } : {}),
           ...(input.source.where ? { where: input.source.where } : {}),
+          ...(original ? { original } : {}),
         },
         'case',
       ).id,
@@ -436,6 +471,7 @@ function caseSource(row: CaseRow): CaseSource {
   if (Object.keys(provenance).length > 0) source.provenance = provenance;
   const where = JSON.parse(row.source_where) as WhereEntry[];
   if (where.length > 0) source.where = where;
+  if (row.source_original_bytes > 0) source.originalBytes = row.source_original_bytes;
   return source;
 }
 

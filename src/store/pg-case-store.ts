@@ -38,6 +38,7 @@ import type {
   Citation,
   Quotation,
   QuotedBy,
+  SourceOriginal,
 } from '../cases/types.js';
 import { searchKeys } from './migrations.js';
 import { foldForSearch, searchTerms } from './search-key.js';
@@ -65,6 +66,8 @@ interface CaseRow {
   /** the library source's provenance and where map, JSON ('{}' and '[]' when none) */
   source_provenance: string;
   source_where: string;
+  /** bytes of the original file kept with the library source, 0 when none */
+  source_original_bytes: number;
   citation: string;
   notes: string;
   questions: string;
@@ -88,7 +91,8 @@ interface SummaryRow {
 
 /** The whole case in one statement, hence one snapshot. */
 const CASE_SELECT = `
-  SELECT c.id, c.slug, c.title, s.text AS source_text, s.provenance AS source_provenance, s.where_map AS source_where, c.citation, c.notes, c.questions, c.teacher_notes, c.built_in,
+  SELECT c.id, c.slug, c.title, s.text AS source_text, s.provenance AS source_provenance, s.where_map AS source_where,
+         coalesce(octet_length(s.original), 0) AS source_original_bytes, c.citation, c.notes, c.questions, c.teacher_notes, c.built_in,
          c.created_at, c.updated_at,
          coalesce((SELECT json_agg(json_build_object('text', q.text, 'quotedBy', q.quoted_by, 'note', q.note) ORDER BY q.position)
                    FROM quotations q WHERE q.case_id = c.id), '[]'::json) AS quotations,
@@ -286,6 +290,17 @@ export class PgCaseStore implements CaseStore {
     });
   }
 
+  /** The original file kept with the case's source, with the source's provenance; undefined when none is kept. */
+  async sourceOriginal(slug: string): Promise<SourceOriginal | undefined> {
+    const { rows } = await this.query<{ original: Buffer | null; provenance: string }>(
+      'SELECT s.original, s.provenance FROM cases c JOIN library_sources s ON s.id = c.source_id WHERE c.slug = $1',
+      [slug],
+    );
+    const row = rows[0];
+    if (!row?.original) return undefined;
+    return { bytes: new Uint8Array(row.original), provenance: JSON.parse(row.provenance) as Provenance };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -393,8 +408,23 @@ async function chooseSlug(client: pg.PoolClient, input: CaseInput, wanted: strin
   return uniqueSlug(base, (candidate) => taken.has(candidate));
 }
 
-async function columns(client: pg.PoolClient, input: CaseInput, origin: { builtIn: boolean; hash: string | null }, now: string): Promise<unknown[]> {
+/**
+ * The original file a write keeps, as on SQLite: the one it brings, else the previous
+ * source's when the edit keeps that source's provenance (the same original).
+ */
+async function originalFor(client: pg.PoolClient, input: CaseInput, previousSource: number | undefined): Promise<Uint8Array | undefined> {
+  if (input.source.originalFile) return input.source.originalFile;
+  const sha256 = input.source.provenance?.sha256;
+  if (previousSource === undefined || !sha256) return undefined;
+  const { rows } = await client.query<{ original: Buffer | null; provenance: string }>('SELECT original, provenance FROM library_sources WHERE id = $1', [previousSource]);
+  const row = rows[0];
+  if (!row?.original || (JSON.parse(row.provenance) as Provenance).sha256 !== sha256) return undefined;
+  return new Uint8Array(row.original);
+}
+
+async function columns(client: pg.PoolClient, input: CaseInput, origin: { builtIn: boolean; hash: string | null }, now: string, previousSource?: number): Promise<unknown[]> {
   refuseNul(input);
+  const original = await originalFor(client, input, previousSource);
   // the text is kept once in the library, shared with every case that quotes it
   const citation = input.source.citation ?? {};
   const source = await ensureSource(client, {
@@ -403,6 +433,7 @@ async function columns(client: pg.PoolClient, input: CaseInput, origin: { builtI
     citation,
     ...(input.source.provenance ? { provenance: input.source.provenance as Provenance } : {}),
     ...(input.source.where ? { where: input.source.where } : {}),
+    ...(original ? { original } : {}),
   }, 'case');
   const keys = searchKeys({
     title: input.title,
@@ -462,7 +493,7 @@ async function insertCase(
 /** Replaces a case's row (keeping created_at), quotations and tags. The row must be locked. */
 async function writeCase(client: pg.PoolClient, id: number, input: CaseInput, origin: { builtIn: boolean; hash: string | null }): Promise<void> {
   const previous = await client.query<{ source_id: number }>('SELECT source_id FROM cases WHERE id = $1', [id]);
-  const values = await columns(client, input, origin, new Date().toISOString());
+  const values = await columns(client, input, origin, new Date().toISOString(), previous.rows[0]?.source_id);
   values.splice(8, 1); // created_at stays
   await client.query(
     `UPDATE cases SET title = $2, source_id = $3, citation = $4, notes = $5, questions = $6, teacher_notes = $7,
@@ -493,6 +524,7 @@ function caseSource(row: CaseRow): CaseSource {
   if (Object.keys(provenance).length > 0) source.provenance = provenance;
   const where = JSON.parse(row.source_where) as WhereEntry[];
   if (where.length > 0) source.where = where;
+  if (Number(row.source_original_bytes) > 0) source.originalBytes = Number(row.source_original_bytes);
   return source;
 }
 

@@ -32,6 +32,7 @@ import { fontsRouter } from './routes/fonts.js';
 import { libraryRouter } from './routes/library.js';
 import { sourcesRouter } from './routes/sources.js';
 import { createSourceImporter, type SourceImporter } from '../import/importer.js';
+import { sourceOriginalRouter } from './routes/source-original.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const viewsDir = path.join(root, 'views');
@@ -93,7 +94,9 @@ export function createApp(options: AppOptions): Express {
     rateLimitPerMinute: options.rateLimitPerMinute,
     rateLimitStore: options.rateLimitStore?.('api:'),
   });
-  const deps: RouteDeps = { store: options.store, pool, cache: pool.cache, guards };
+  // importing sources from files and addresses; its originals are kept by the cases saved with their text
+  const sourceImporter = options.sourceImporter ?? createSourceImporter();
+  const deps: RouteDeps = { store: options.store, pool, cache: pool.cache, guards, originals: sourceImporter.originals };
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
 
   // hardening: logs and headers come before any work is done
@@ -123,10 +126,11 @@ export function createApp(options: AppOptions): Express {
   });
   app.use(apiCompareRouter(deps));
   // routes: importing sources from files and addresses
-  const sourceImporter = options.sourceImporter ?? createSourceImporter();
   app.use(sourcesRouter(sourceImporter, guards));
   // routes: cases API and case management (before the pages, so /cases/new wins over /cases/:slug)
   app.use(casesApiRouter(deps));
+  // a case's imported source: its original file, and the extraction redone from it
+  app.use(sourceOriginalRouter(deps, sourceImporter));
   app.use(caseAdminRouter(deps, sourceImporter));
   // routes: exports
   app.use(exportsRouter(deps));

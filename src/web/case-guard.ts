@@ -19,14 +19,29 @@ import { UserError } from '../errors.js';
 import { caseCompareOptions } from './case-comparisons.js';
 import { describeBudget, OverBudgetError, type ComparePool, type JobContext } from './compare-pool.js';
 import { jobContext } from './request-signal.js';
+import type { RecentOriginals } from '../import/originals.js';
 
 /**
  * What every route that stores cases calls: the guard on `cases` (validated already),
  * then `write` with the request's signal for the store to check inside its transaction.
+ * A case whose source was imported here lately (its provenance names the SHA-256 of
+ * bytes in `originals`) is given its original file to keep.
  */
-export async function saveGuarded<T>(pool: ComparePool, cases: readonly CaseInput[], req: Request, write: (options: WriteOptions) => Promise<T>): Promise<T> {
+export async function saveGuarded<T>(
+  pool: ComparePool,
+  cases: readonly CaseInput[],
+  req: Request,
+  write: (options: WriteOptions) => Promise<T>,
+  originals?: RecentOriginals,
+): Promise<T> {
   const context = jobContext(req);
   await guardCaseComparisons(pool, cases, context);
+  if (originals) {
+    for (const kase of cases) {
+      const original = kase.source.originalFile ?? originals.find(kase.source.provenance?.sha256);
+      if (original) kase.source.originalFile = original;
+    }
+  }
   return write({ signal: context.signal });
 }
 

@@ -8,6 +8,7 @@ import type { CaseStore } from '../cases/types.js';
 import type { ComparePool } from './compare-pool.js';
 import type { ComparisonCache } from './comparison-cache.js';
 import type { Guards } from './guards.js';
+import type { RecentOriginals } from '../import/originals.js';
 
 export interface RouteDeps {
   store: CaseStore;
@@ -17,6 +18,8 @@ export interface RouteDeps {
   pool: ComparePool;
   /** the admin token and the rate limit, attached to the routes they protect (src/web/guards.ts) */
   guards: Guards;
+  /** the original files of recent imports, which a case saved with their text keeps (src/import/originals.ts) */
+  originals?: RecentOriginals;
 }
 
 /**

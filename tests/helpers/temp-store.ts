@@ -87,6 +87,7 @@ export function wrapStore(store: CaseStore, overrides: Partial<CaseStore>): Case
     delete: (slug) => store.delete(slug),
     createMany: (items) => store.createMany(items),
     syncBuiltIn: (items) => store.syncBuiltIn(items),
+    sourceOriginal: (slug) => store.sourceOriginal(slug),
     close: () => store.close(),
     ...overrides,
   };

@@ -300,6 +300,8 @@ interface EditView {
   sourceUrl?: string;
   addValues?: QuotationFormValues;
   addError?: FormError;
+  /** bytes of the imported source's original file kept with the case (download, extract again) */
+  originalBytes?: number;
 }
 
 function renderEdit(res: Response, view: EditView): void {
@@ -378,6 +380,8 @@ export function caseAdminRouter({ store, pool, guards }: RouteDeps, importer: So
   const { limitRate, requireAdmin } = guards;
   // a search reads every case's folded text: counted like the API; the bare list is a page
   const limitSearch = guards.limitRateWhen((req) => typeof req.query.q === 'string' && req.query.q !== '');
+  // the originals this router's imports remembered: a case saved with their text keeps them
+  const { originals } = importer;
 
   router.get('/cases', limitSearch, async (req, res) => {
     let filter: CaseFilter = {};
@@ -414,7 +418,7 @@ export function caseAdminRouter({ store, pool, guards }: RouteDeps, importer: So
     const quotation = readQuotationValues(req.body);
     try {
       const { input, slug } = parseCaseWithSlug({ ...valuesToCaseJson(values, [quotation]), slug: values.slug.trim() || undefined });
-      const created = await saveGuarded(pool, [input], req, (write) => store.create(input, slug, write));
+      const created = await saveGuarded(pool, [input], req, (write) => store.create(input, slug, write), originals);
       res.redirect(303, `/cases/${created.slug}`);
     } catch (err) {
       const userError = asUserError(err);
@@ -445,7 +449,7 @@ export function caseAdminRouter({ store, pool, guards }: RouteDeps, importer: So
     const pasted = field(req.body, 'json');
     try {
       const items = parseCaseImport(parseJsonText(importedText(req)));
-      const created = await saveGuarded(pool, items.map((item) => item.input), req, (write) => store.createMany(items, write));
+      const created = await saveGuarded(pool, items.map((item) => item.input), req, (write) => store.createMany(items, write), originals);
       res.redirect(303, `/cases?imported=${created.length}`);
     } catch (err) {
       const userError = asUserError(err);
@@ -457,7 +461,7 @@ export function caseAdminRouter({ store, pool, guards }: RouteDeps, importer: So
 
   router.get('/cases/:slug/edit', requireAdmin, async (req, res) => {
     const found = await requireCase(store, req.params.slug);
-    renderEdit(res, { slug: found.slug, ...caseToValues(found) });
+    renderEdit(res, { slug: found.slug, ...caseToValues(found), ...(found.source.originalBytes ? { originalBytes: found.source.originalBytes } : {}) });
   });
 
   /** The edit form's fields as sent: the case's, and every quotation's (`name-N`). */
@@ -489,7 +493,7 @@ export function caseAdminRouter({ store, pool, guards }: RouteDeps, importer: So
     const keptIndexes = quotations.flatMap((q, i) => (q.remove ? [] : [i]));
     try {
       const input = parseCaseInput(valuesToCaseJson(values, quotations.filter((q) => !q.remove)));
-      await saveGuarded(pool, [input], req, (write) => store.update(found.slug, input, write));
+      await saveGuarded(pool, [input], req, (write) => store.update(found.slug, input, write), originals);
       res.redirect(303, `/cases/${found.slug}`);
     } catch (err) {
       const userError = asUserError(err);
@@ -506,7 +510,7 @@ export function caseAdminRouter({ store, pool, guards }: RouteDeps, importer: So
     const current = caseToValues(found);
     try {
       const input = parseCaseInput(valuesToCaseJson(current.values, [...current.quotations, added]));
-      await saveGuarded(pool, [input], req, (write) => store.update(found.slug, input, write));
+      await saveGuarded(pool, [input], req, (write) => store.update(found.slug, input, write), originals);
       // The case page's ?quotation=N (0-based) shows the new quotation's own comparison.
       res.redirect(303, `/cases/${found.slug}?quotation=${found.quotations.length}`);
     } catch (err) {

@@ -72,7 +72,7 @@ function notFound(slug: string): UserError {
   return new UserError(`There is no case "${slug}".`, 404);
 }
 
-export function casesApiRouter({ store, pool, guards }: RouteDeps): Router {
+export function casesApiRouter({ store, pool, guards, originals }: RouteDeps): Router {
   const router = Router(ROUTER_OPTIONS);
   const { limitRate, requireAdmin } = guards;
 
@@ -95,7 +95,7 @@ export function casesApiRouter({ store, pool, guards }: RouteDeps): Router {
 
   router.post('/api/cases/import', limitRate, requireAdmin, async (req, res) => {
     const items = parseCaseImport(requireJson(req, `a case ${CASE_EXAMPLE}, a list of cases, or {"cases": [...]}`));
-    const created = await saveGuarded(pool, items.map((item) => item.input), req, (write) => store.createMany(items, write));
+    const created = await saveGuarded(pool, items.map((item) => item.input), req, (write) => store.createMany(items, write), originals);
     res.status(201).json({ imported: created.length, cases: created.map((c) => ({ slug: c.slug, title: c.title })) });
   });
 
@@ -107,7 +107,7 @@ export function casesApiRouter({ store, pool, guards }: RouteDeps): Router {
 
   router.post('/api/cases', limitRate, requireAdmin, async (req, res) => {
     const { input, slug } = parseCaseWithSlug(requireJson(req, CASE_EXAMPLE));
-    const created = await saveGuarded(pool, [input], req, (write) => store.create(input, slug, write));
+    const created = await saveGuarded(pool, [input], req, (write) => store.create(input, slug, write), originals);
     res.status(201).location(`/cases/${created.slug}`).json(toCaseJson(created));
   });
 
@@ -116,7 +116,7 @@ export function casesApiRouter({ store, pool, guards }: RouteDeps): Router {
     const input = parseCaseInput(requireJson(req, CASE_EXAMPLE));
     // no comparing for a case that is not there
     if (!(await store.get(req.params.slug))) throw notFound(req.params.slug);
-    const updated = await saveGuarded(pool, [input], req, (write) => store.update(req.params.slug, input, write));
+    const updated = await saveGuarded(pool, [input], req, (write) => store.update(req.params.slug, input, write), originals);
     if (!updated) throw notFound(req.params.slug);
     res.json(toCaseJson(updated));
   });

@@ -24,7 +24,7 @@ import { renderFind } from '../find-page.js';
 import { formatChicago } from '../../export/citation.js';
 import { buildComparisonView, buildDebateView, type SourceMode } from '../comparison-view.js';
 import { parseProvenance, parseWhereMap } from '../../import/describe.js';
-import { describeProvenance } from '../../present/provenance.js';
+import { describeProvenance, describeSourceProvenance } from '../../present/provenance.js';
 import { citationAt, withWhere } from '../../import/where.js';
 import { joinNames, presentVerdict, quotationLabel, quotedByLine, type VerdictView } from '../../present/index.js';
 
@@ -137,13 +137,13 @@ export function pagesRouter({ store, pool, guards }: RouteDeps): Router {
       return;
     }
     const result = await compareCase(pool, found, compareOptions(controls), jobContext(req));
-    renderCase(res, found, result, controls, requested);
+    renderCase(res, found, result, controls, requested, req.query.reextracted);
   });
 
   return router;
 }
 
-function renderCase(res: Response, found: Case, result: CaseComparisons, controls: ViewControls, requested: number | undefined): void {
+function renderCase(res: Response, found: Case, result: CaseComparisons, controls: ViewControls, requested: number | undefined, reextracted?: unknown): void {
   const source = found.source.text;
   // an imported source's map says where each quotation stands ("p. 74"), as on the compare page
   const comparisons = (result.ok ? result.comparisons : []).map((comparison) => withWhere(comparison, found.source.where));
@@ -155,7 +155,9 @@ function renderCase(res: Response, found: Case, result: CaseComparisons, control
     controls,
     quotationIndex,
     citation: formatCitation(found.source.citation),
-    provenance: describeProvenance(found.source.provenance),
+    provenance: describeSourceProvenance(found.source),
+    originalHref: found.source.originalBytes ? `/cases/${encodeURIComponent(found.slug)}/source/original` : undefined,
+    reextracted: reextracted === 'same' || reextracted === 'changed' ? reextracted : undefined,
     notesHtml: found.notes ? markdown.render(found.notes) : '',
     teacherNotesHtml: found.teacherNotes ? markdown.render(found.teacherNotes) : '',
     quotationLabels: found.quotations.map((q, i) => quotationLabel(q.quotedBy, i)),
