@@ -88,7 +88,8 @@ describe('a case with an imported source, over HTTP', () => {
     const created = await create();
     expect(created).toMatchObject({ source: { provenance, where } });
     const got = await request(app).get(`/api/cases/${created.slug}`);
-    expect(got.body.source).toEqual({ text: sourceText, citation: { author: 'Charles Dickens', work: 'A Tale of Two Cities' }, provenance, where });
+    // its original file was never uploaded here, so none is kept: the JSON says so, without bytes
+    expect(got.body.source).toEqual({ text: sourceText, citation: { author: 'Charles Dickens', work: 'A Tale of Two Cities' }, provenance, where, original: { kept: false } });
     const download = await request(app).get(`/cases/${created.slug}/case.json`);
     expect(JSON.parse(download.text).source).toMatchObject({ provenance, where });
     const all = await request(app).get('/api/cases/export');
@@ -142,7 +143,7 @@ describe('a case with an imported source, over HTTP', () => {
     const hostile = { ...provenance, file: '<b>x</b> *two* [cities](javascript:alert(1)).pdf' };
     const created = await create(caseBody({ provenance: hostile }));
     const line = 'Imported from the file “<b>x</b> *two* [cities](javascript:alert(1)).pdf” (application/pdf, 121 KB, SHA-256 ' +
-      `${'ab'.repeat(32)}), read by pdfjs-dist 5.6.205 on 2026-11-29 at 22:00 UTC.`;
+      `${'ab'.repeat(32)}), read by pdfjs-dist 5.6.205 on 2026-11-29 at 22:00 UTC; original file not kept.`;
     const page = await request(app).get(`/cases/${created.slug}`);
     expect(page.text).toContain(line.replace(/</g, '&lt;').replace(/>/g, '&gt;'));
     for (const quotation of ['0', 'all']) {
