@@ -88,8 +88,8 @@ describe.each(storeEngines)('a case’s original file on $name', (engine) => {
     return saved.headers.location!.replace('/cases/', '');
   }
 
-  async function expectOriginal(slug: string) {
-    const download = await request(app).get(`/cases/${slug}/source/original`).buffer(true).parse((res, done) => {
+  async function expectOriginal(slug: string, path = `/cases/${slug}/source/original`) {
+    const download = await request(app).get(path).buffer(true).parse((res, done) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => done(null, Buffer.concat(chunks)));
@@ -212,6 +212,20 @@ describe.each(storeEngines)('a case’s original file on $name', (engine) => {
     const refused = await request(app).post(`/cases/${pasted.body.slug}/source/re-extract`).type('form').send({});
     expect(refused.status).toBe(404);
     expect(refused.text).toContain('keeps no original file of its source');
+  });
+
+  it('serves the original kept with a library source the same way, and the library page links it', async () => {
+    await saveThroughCaseForm();
+    const [source] = await store.library.list({ q: 'Moby' });
+    const page = await request(app).get(`/library/${source!.id}`);
+    expect(page.text).toContain(`<a href="/library/${source!.id}/original" download>download it</a>`);
+    await expectOriginal('', `/library/${source!.id}/original`);
+    const pasted = await request(app).post('/api/cases').send({ title: 'Pasted', source: { text: second }, quotations: [{ text: quote }] });
+    const [bare] = await store.library.list({ q: 'Pasted' });
+    expect(pasted.status).toBe(201);
+    const none = await request(app).get(`/library/${bare!.id}/original`);
+    expect(none.status).toBe(404);
+    expect((await request(app).get('/library/99999999/original')).status).toBe(404);
   });
 
   it('exports and imports the case JSON: the original is mentioned, not carried, and the import still reads it', async () => {

@@ -226,6 +226,11 @@ export class PgLibraryStore implements LibraryStore {
     return rows[0] ? (JSON.parse(rows[0].where_map) as WhereEntry[]) : [];
   }
 
+  async original(id: number): Promise<Uint8Array | undefined> {
+    const { rows } = await this.query<{ original: Buffer | null }>('SELECT original FROM library_sources WHERE id = $1', [id]);
+    return rows[0]?.original ? new Uint8Array(rows[0].original) : undefined;
+  }
+
   async list(filter: SourceFilter = {}): Promise<SourceSummary[]> {
     const where: string[] = [];
     const params: string[] = [];

@@ -172,6 +172,11 @@ export class SqliteLibraryStore implements LibraryStore {
     return json ? (JSON.parse(json) as WhereEntry[]) : [];
   }
 
+  async original(id: number): Promise<Uint8Array | undefined> {
+    const bytes = this.db.prepare<[number], Buffer | null>('SELECT original FROM library_sources WHERE id = ?').pluck().get(id);
+    return bytes ? new Uint8Array(bytes) : undefined;
+  }
+
   async list(filter: SourceFilter = {}): Promise<SourceSummary[]> {
     const where: string[] = [];
     const params: string[] = [];

@@ -116,6 +116,8 @@ export interface LibraryStore {
   text(id: number, start?: number, end?: number): Promise<string | undefined>;
   /** the source's map from offsets to pages, chapters or headings ([] when none) */
   whereMap(id: number): Promise<WhereEntry[]>;
+  /** the original file kept beside the source's text, undefined when none is kept */
+  original(id: number): Promise<Uint8Array | undefined>;
   list(filter?: SourceFilter): Promise<SourceSummary[]>;
   /** every author named in a source's citation, for the library's filter */
   authors(): Promise<string[]>;

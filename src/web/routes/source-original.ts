@@ -3,6 +3,7 @@
  * (bounded: src/import/originals.ts):
  *
  *   GET  /cases/:slug/source/original        the original file, as an attachment
+ *   GET  /library/:id/original               a library source's, the same way
  *   POST /cases/:slug/source/re-extract      (admin) the text extracted again from it, the case saved with it
  *   PUT  /api/cases/:slug/source/original    (admin) gives a case its original (multipart field `file`),
  *                                            which must hash to the SHA-256 its provenance names
@@ -76,7 +77,7 @@ function asInput(c: Case): CaseInput {
   return { ...input, source };
 }
 
-function sendOriginal(res: Response, bytes: Uint8Array, provenance: Partial<SourceProvenance>, slug: string): void {
+export function sendOriginal(res: Response, bytes: Uint8Array, provenance: Partial<SourceProvenance>, slug: string): void {
   const mediaType = provenance.mediaType && SERVED_TYPES[provenance.mediaType] ? provenance.mediaType : 'application/octet-stream';
   res.setHeader('Content-Type', mediaType);
   res.setHeader('Content-Disposition', `attachment; filename="${originalFileName(provenance, slug)}"`);
@@ -90,6 +91,15 @@ function sendOriginal(res: Response, bytes: Uint8Array, provenance: Partial<Sour
 export function sourceOriginalRouter({ store, pool, guards }: RouteDeps, importer: SourceImporter): Router {
   const router = Router(ROUTER_OPTIONS);
   const { limitRate, requireAdmin } = guards;
+
+  router.get('/library/:id/original', limitRate, async (req, res) => {
+    const id = /^\d{1,15}$/.test(req.params.id) ? Number(req.params.id) : undefined;
+    const source = id === undefined ? undefined : await store.library.get(id);
+    if (!source) throw new UserError(`The library has no source ${req.params.id.slice(0, 20)}.`, 404);
+    const bytes = await store.library.original(source.id);
+    if (!bytes) throw new UserError(`The library keeps no original file of source ${source.id}: only an imported file up to ${MAX_KEPT_ORIGINAL_BYTES / (1024 * 1024)} MB is kept.`, 404);
+    sendOriginal(res, bytes, source.provenance, `source-${source.id}`);
+  });
 
   router.get('/cases/:slug/source/original', limitRate, async (req, res) => {
     const kept = await store.sourceOriginal(req.params.slug);
