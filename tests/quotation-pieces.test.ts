@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compare } from '../src/core/compare.js';
-import { findQuotedPairs, parseQuotation, parseQuotationInPieces } from '../src/core/quotation.js';
+import { findQuotedPairs, MAX_PIECES_QUOTE_LENGTH, MAX_QUOTED_PIECES, parseQuotation, parseQuotationInPieces } from '../src/core/quotation.js';
 import { tokenize } from '../src/core/text.js';
 import type { Comparison } from '../src/core/types.js';
 
@@ -93,6 +93,15 @@ describe('finding the quoted pieces', () => {
     // a source's own quoted word inside a quotation cut with ellipses
     const quote = '"quoted" text, which was true. … is the end';
     expect(readPieces(quote)).toBeNull();
+  });
+
+  it('reads a quotation with more inner pairs than MAX_QUOTED_PIECES whole (dialogue, lists of titles), at no extra cost', () => {
+    const many = (n: number) => Array.from({ length: n }, (_v, k) => `"piece ${k}"`).join(' and ');
+    expect(readPieces(`He said ${many(MAX_QUOTED_PIECES)}`)!.fragments).toHaveLength(MAX_QUOTED_PIECES);
+    expect(readPieces(`He said ${many(MAX_QUOTED_PIECES + 1)}`)).toBeNull();
+    const long = `He said "${'word '.repeat(MAX_PIECES_QUOTE_LENGTH / 5)}"`;
+    expect(long.length).toBeGreaterThan(MAX_PIECES_QUOTE_LENGTH);
+    expect(readPieces(long)).toBeNull();
   });
 
   it('gives offsets in the quotation as given, notes and white space included', () => {

@@ -280,6 +280,9 @@ export function parseQuotation(quote: string): ParsedQuotation {
  * ones, read by parseQuotation).
  */
 export function parseQuotationInPieces(quote: string): ParsedQuotation | null {
+  // a quotation in pieces is a sentence or a paragraph of news: a longer text is read whole,
+  // so no input pays for a second reading it cannot need
+  if (quote.length > MAX_PIECES_QUOTE_LENGTH) return null;
   const words = readWords(quote);
   const { unnoted } = words;
   let start = 0;
@@ -287,7 +290,9 @@ export function parseQuotationInPieces(quote: string): ParsedQuotation | null {
   while (start < end && /\s/.test(unnoted[start]!)) start++;
   while (end > start && /\s/.test(unnoted[end - 1]!)) end--;
   const pairs = findQuotedPairs(unnoted, start, end);
-  if (!pairs || pairs.length === 0) return null;
+  // news quotes a handful of pieces; past that the marks are the text's own (dialogue, a
+  // list of titles) and a second reading would only cost time: it is read whole
+  if (!pairs || pairs.length === 0 || pairs.length > MAX_QUOTED_PIECES) return null;
   // the text outside every pair (marks excluded), in order
   const outside: Span[] = [];
   let cursor = start;
@@ -323,6 +328,11 @@ export function parseQuotationInPieces(quote: string): ParsedQuotation | null {
   const { tokens, editorial, bracketAltered, editorialNotes } = words;
   return { tokens, editorial, bracketAltered, marks, fragments, body: { start, end }, editorialNotes, paraphrase, outside: worded };
 }
+
+/** A quotation with more pairs of inner quotation marks than this is read whole only. */
+export const MAX_QUOTED_PIECES = 24;
+/** A quotation longer than this (UTF-16 units) is read whole only. */
+export const MAX_PIECES_QUOTE_LENGTH = 10_000;
 
 /** A pair of quotation marks: the offsets of its opening and closing characters. */
 interface QuotePair {
