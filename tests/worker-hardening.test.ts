@@ -172,7 +172,7 @@ describe('findings 3 and 4: under hostile load the server stays responsive', () 
     await call(server.url, { path: '/api/compare', json: { quote: 'warm', source: 'warm up' } });
   }, 90_000);
 
-  it('answers the health check within 200 ms and a small pasted pair within 2 s while hostile comparisons run', async () => {
+  it('answers the health check within 200 ms (median of five) and a small pasted pair within 2 s while hostile comparisons run', async () => {
     const source = finding3Source();
     const hostile = [
       call(server.url, { path: '/api/compare', json: { quote: finding3Excerpt(source, 20), source }, from: '127.0.0.2' }),
@@ -182,10 +182,18 @@ describe('findings 3 and 4: under hostile load the server stays responsive', () 
       call(server.url, { path: '/api/cases', json: { ...finding3Case(10, 40), slug: 'ten-under-budget' }, from: '127.0.0.5' }),
     ];
     await sleep(500);
-    const health = await call(server.url, { path: '/healthz', from: '127.0.0.6' });
+    // five checks 100 ms apart, while the hostile work runs: the median within 200 ms (before the
+    // fix every one waited 18.5 s); one scheduling hiccup of a loaded test machine is not the server
+    const checks = [];
+    for (let k = 0; k < 5; k++) {
+      checks.push(await call(server.url, { path: '/healthz', from: '127.0.0.6' }));
+      await sleep(100);
+    }
     const small = await call(server.url, { path: '/api/compare', json: { quote: 'offered to resign', source: 'It is said that Stalin offered to resign.' }, from: '127.0.0.7' });
-    expect(health.status).toBe(200);
-    expect(health.ms).toBeLessThan(200);
+    for (const health of checks) expect(health.status).toBe(200);
+    const times = checks.map((health) => health.ms).sort((a, b) => a - b);
+    expect(times[2]).toBeLessThan(200);
+    expect(times[4]).toBeLessThan(2000);
     expect(small.status).toBe(200);
     expect(small.ms).toBeLessThan(2000);
     expect(json(small.text).found).toBe(true);
