@@ -242,3 +242,26 @@ describe('the verdict on a quotation in pieces', () => {
     expect(c.verdict.summary).toBe('“deal” stands where the source has “settlement”, without square brackets.');
   });
 });
+
+describe('a continuous quotation with speech in it', () => {
+  // Moby-Dick, ch. 133: narration around Ahab's cry, all the source's own words
+  const source = 'Some words before. At last, gaining the masthead, Ahab exclaimed, “There she blows!—there she blows! A hump like a snow-hill! It is Moby Dick!” Fired by the cry which seemed simultaneously taken up by the three look-outs, the men on deck rushed to the rigging to behold the famous whale they had so long been pursuing. Some words after.';
+
+  it('keeps a silent cut silent: the words around the speech match the source, so they are quoted, not the writer’s', () => {
+    const quote = 'At last, gaining the masthead, Ahab exclaimed, “There she blows!—there she blows!” Fired by the cry which seemed simultaneously taken up by the three look-outs, the men on deck rushed to the rigging';
+    const c = compare(quote, source);
+    expect(c.paraphrase).toEqual([]);
+    expect(c.verdict.rating).toBe('silent-omission');
+    expect(c.stats.silentOmissions).toBe(1);
+  });
+
+  it('still reads the writer’s words apart when they are not the source’s', () => {
+    const quote = 'The captain then shouted “There she blows!” and, moments later, “It is Moby Dick!”';
+    const c = compare(quote, source);
+    expect(c.paraphrase!.length).toBeGreaterThan(0);
+    expect(c.stats).toMatchObject({ silentOmissions: 0, insertions: 0, alterations: 0 });
+    // the quoted words are Ahab's speech in the source: faithful, with that said
+    expect(c.verdict.rating).toBe('meaning-at-risk');
+    expect(c.verdict.summary).toMatch(/^The 2 quoted pieces are word for word|^Each of the 2 quoted pieces is word for word/);
+  });
+});

@@ -60,23 +60,20 @@ function compareReading(parsed: ParsedQuotation, quote: string, source: string, 
 }
 
 /**
- * Does the whole reading fail on the words outside the inner quotation marks: are they
- * inserted, altered or not found, or is a silent cut made right at them?
+ * Does the whole reading fail on the words outside the inner quotation marks: are some of
+ * them inserted, altered or not found (the writer's words, not the source's)?
  */
 function stumblesOutside(whole: Comparison, inPieces: ParsedQuotation): boolean {
   const { outside } = inPieces;
   const { segments } = whole;
   const touches = (from: number, to: number) => outside.some((o) => from <= o.end && to >= o.start);
   if (whole.fragments.some((f) => !f.found && touches(f.quote.start, f.quote.end))) return true;
-  return segments.some((segment, k) => {
+  return segments.some((segment) => {
     if ((segment.kind === 'insertion' || segment.kind === 'alteration') && segment.quote && (!segment.editorial || segment.notFound)) {
       return touches(segment.quote.start, segment.quote.end - 1);
     }
-    if (segment.kind === 'omission' && !segment.marked && !segment.pageFurniture) {
-      const before = segments.slice(0, k).reverse().find((s) => s.quote);
-      const after = segments.slice(k + 1).find((s) => s.quote);
-      return touches(before?.quote?.end ?? 0, after?.quote?.start ?? Infinity);
-    }
+    // A silent cut beside them is no sign on its own: words the source holds around speech
+    // are quoted, not the writer's, and their cut stays silent.
     return false;
   });
 }
