@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectSourceSpanTiled } from './helpers/tiling.js';
 import { compare, forgetPreparedSources } from '../src/core/compare.js';
 import { tokenize } from '../src/core/text.js';
 import type { Comparison } from '../src/core/types.js';
@@ -92,13 +93,7 @@ function checkTiling(c: Comparison, quote: string, source: string): void {
   }
   // the source span is tiled by match/omission/alteration segments, in order, without overlap
   if (c.span) {
-    const pieces = c.segments
-      .filter((s) => s.source && (s.kind === 'match' || s.kind === 'omission' || s.kind === 'alteration'))
-      .map((s) => s.source!)
-      .sort((a, b) => a.start - b.start);
-    expect(pieces[0]!.start).toBe(c.span.start);
-    for (let k = 1; k < pieces.length; k++) expect(pieces[k]!.start).toBe(pieces[k - 1]!.end);
-    expect(pieces[pieces.length - 1]!.end).toBe(c.span.end);
+    expectSourceSpanTiled(c);
   } else {
     expect(c.found).toBe(false);
   }

@@ -6,6 +6,7 @@
  * still compares as a whole.
  */
 import { describe, expect, it } from 'vitest';
+import { expectSourceSpanTiled } from './helpers/tiling.js';
 import { compare } from '../src/core/compare.js';
 import { findQuotedPairs, MAX_PIECES_QUOTE_LENGTH, MAX_QUOTED_PIECES, parseQuotation, parseQuotationInPieces } from '../src/core/quotation.js';
 import { tokenize } from '../src/core/text.js';
@@ -37,15 +38,7 @@ function checkTiling(c: Comparison, quote: string): void {
     expect(s.quote.start).toBeGreaterThanOrEqual(f.quote.start);
     expect(s.quote.end).toBeLessThanOrEqual(f.quote.end);
   }
-  if (c.span) {
-    const pieces = c.segments
-      .filter((s) => s.source && (s.kind === 'match' || s.kind === 'omission' || s.kind === 'alteration'))
-      .map((s) => s.source!)
-      .sort((a, b) => a.start - b.start);
-    expect(pieces[0]!.start).toBe(c.span.start);
-    for (let k = 1; k < pieces.length; k++) expect(pieces[k]!.start).toBe(pieces[k - 1]!.end);
-    expect(pieces[pieces.length - 1]!.end).toBe(c.span.end);
-  }
+  expectSourceSpanTiled(c);
 }
 
 describe('finding the quoted pieces', () => {
