@@ -21,18 +21,16 @@ import type {
   Case,
   CaseFilter,
   CaseInput,
-  CaseSource,
   CaseStore,
   CaseSummary,
   Citation,
-  Quotation,
-  QuotedBy,
   SourceOriginal,
 } from '../cases/types.js';
+import { caseSourceOf, quotationOf } from './case-rows.js';
 import { migrate, searchKeys } from './migrations.js';
 import { foldForSearch, searchTerms } from './search-key.js';
 import { dropIfOrphanSync, ensureSourceSync, SqliteLibraryStore } from '../library/sqlite-library.js';
-import type { Provenance, WhereEntry } from '../library/types.js';
+import type { Provenance } from '../library/types.js';
 
 interface CaseRow {
   id: number;
@@ -441,17 +439,11 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   private toCase(row: CaseRow): Case {
-    const quotations = this.statements.quotationsOf.all(row.id).map((q): Quotation => {
-      const quotation: Quotation = { text: q.text };
-      const quotedBy = JSON.parse(q.quoted_by) as QuotedBy;
-      if (Object.keys(quotedBy).length > 0) quotation.quotedBy = quotedBy;
-      if (q.note !== '') quotation.note = q.note;
-      return quotation;
-    });
+    const quotations = this.statements.quotationsOf.all(row.id).map((q) => quotationOf(q.text, q.quoted_by, q.note));
     return {
       slug: row.slug,
       title: row.title,
-      source: caseSource(row),
+      source: caseSourceOf(row),
       quotations,
       notes: row.notes,
       tags: this.statements.tagsOf.all(row.id).map((t) => t.tag),
@@ -464,16 +456,6 @@ export class SqliteCaseStore implements CaseStore {
   }
 }
 
-/** The case's source: its text and citation, with the library source's provenance and map when it has them. */
-function caseSource(row: CaseRow): CaseSource {
-  const source: CaseSource = { text: row.source_text, citation: JSON.parse(row.citation) as Citation };
-  const provenance = JSON.parse(row.source_provenance) as Provenance;
-  if (Object.keys(provenance).length > 0) source.provenance = provenance;
-  const where = JSON.parse(row.source_where) as WhereEntry[];
-  if (where.length > 0) source.where = where;
-  if (row.source_original_bytes > 0) source.originalBytes = row.source_original_bytes;
-  return source;
-}
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);

@@ -32,19 +32,17 @@ import type {
   Case,
   CaseFilter,
   CaseInput,
-  CaseSource,
   CaseStore,
   CaseSummary,
   Citation,
-  Quotation,
-  QuotedBy,
   SourceOriginal,
 } from '../cases/types.js';
+import { caseSourceOf, quotationOf } from './case-rows.js';
 import { searchKeys } from './migrations.js';
 import { foldForSearch, searchTerms } from './search-key.js';
 import { isConnectionError, StoreUnavailableError } from './store-errors.js';
 import { dropIfOrphan, ensureSource, PgLibraryStore } from '../library/pg-library.js';
-import type { Provenance, SourceInput, WhereEntry } from '../library/types.js';
+import type { Provenance, SourceInput } from '../library/types.js';
 
 /** The channel every write notifies, at commit. */
 export const CHANGES_CHANNEL = 'elision_changes';
@@ -517,29 +515,13 @@ async function notify(client: pg.PoolClient, slug: string): Promise<void> {
   await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, slug]);
 }
 
-/** The case's source: its text and citation, with the library source's provenance and map when it has them. */
-function caseSource(row: CaseRow): CaseSource {
-  const source: CaseSource = { text: row.source_text, citation: JSON.parse(row.citation) as Citation };
-  const provenance = JSON.parse(row.source_provenance) as Provenance;
-  if (Object.keys(provenance).length > 0) source.provenance = provenance;
-  const where = JSON.parse(row.source_where) as WhereEntry[];
-  if (where.length > 0) source.where = where;
-  if (Number(row.source_original_bytes) > 0) source.originalBytes = Number(row.source_original_bytes);
-  return source;
-}
 
 function toCase(row: CaseRow): Case {
-  const quotations = row.quotations.map((q): Quotation => {
-    const quotation: Quotation = { text: q.text };
-    const quotedBy = JSON.parse(q.quotedBy) as QuotedBy;
-    if (Object.keys(quotedBy).length > 0) quotation.quotedBy = quotedBy;
-    if (q.note !== '') quotation.note = q.note;
-    return quotation;
-  });
+  const quotations = row.quotations.map((q) => quotationOf(q.text, q.quotedBy, q.note));
   return {
     slug: row.slug,
     title: row.title,
-    source: caseSource(row),
+    source: caseSourceOf(row),
     quotations,
     notes: row.notes,
     tags: row.tags,
