@@ -12,12 +12,12 @@
  * its own transactions, so a case and the source it points at are saved together.
  */
 import type pg from 'pg';
-import { chooseWindows, rankWindows, scoreCommonOnly, scorePostings, usableTerms, type PassageScore } from './windows.js';
-import type { Citation } from '../cases/types.js';
+import { chooseWindows, rankWindows, scoreCommonOnly, scorePostings, spread, usableTerms, type PassageScore } from './windows.js';
 import { UserError } from '../errors.js';
 import { foldForSearch, searchTerms } from '../store/search-key.js';
+import { keptOriginal, searchKeysOf, toLibrarySource, toSummary, type SourceRow, type SummaryRow } from './rows.js';
 import { passagesOf, shingleTerms } from './shingles.js';
-import { MAX_ORIGINAL_BYTES, sha256Hex } from './sqlite-library.js';
+import { sha256Hex } from './sqlite-library.js';
 // the same limits as on SQLite, so both engines propose the same candidates
 import { MAX_AND_TERMS, MAX_TERMS_PER_FRAGMENT, RARE_LIMIT } from './sqlite-index.js';
 import type {
@@ -27,7 +27,6 @@ import type {
   LibrarySource,
   LibraryStore,
   LibraryTotals,
-  Provenance,
   QuotingCase,
   SearchIndex,
   SourceFilter,
@@ -96,7 +95,7 @@ export async function ensureSource(client: Queryable, input: SourceInput, origin
       await client.query(
         `UPDATE library_sources SET origin = 'library', title = $1, citation = $2, provenance = $3, where_map = $4, original = $5,
            search_key = $6, author_key = $7 WHERE id = $8`,
-        [input.title, JSON.stringify(citation), JSON.stringify(input.provenance ?? {}), JSON.stringify(input.where ?? []), keptOriginal(input.original), ...keys(input.title, citation), existing.id],
+        [input.title, JSON.stringify(citation), JSON.stringify(input.provenance ?? {}), JSON.stringify(input.where ?? []), keptOriginal(input.original), ...searchKeysOf(input.title, citation), existing.id],
       );
     } else if (origin === 'case' && existing.origin === 'case' && (input.provenance || input.where || input.original)) {
       // as on SQLite: a case that brings its source's provenance or map (imported) gives it to
@@ -114,7 +113,7 @@ export async function ensureSource(client: Queryable, input: SourceInput, origin
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12)
      ON CONFLICT (sha256) DO NOTHING RETURNING id`,
     [sha256, input.text, input.title, JSON.stringify(citation), JSON.stringify(input.provenance ?? {}), JSON.stringify(input.where ?? []),
-      keptOriginal(input.original), origin, input.text.length, ...keys(input.title, citation), new Date().toISOString()],
+      keptOriginal(input.original), origin, input.text.length, ...searchKeysOf(input.title, citation), new Date().toISOString()],
   );
   if (!inserted.rows[0]) {
     const again = await client.query<{ id: number }>('SELECT id FROM library_sources WHERE sha256 = $1', [sha256]);
@@ -135,45 +134,8 @@ export async function dropIfOrphan(client: Queryable, id: number | null | undefi
   );
 }
 
-function keptOriginal(original: Uint8Array | undefined): Buffer | null {
-  return original && original.byteLength <= MAX_ORIGINAL_BYTES ? Buffer.from(original) : null;
-}
-
-function keys(title: string, citation: Citation): [string, string] {
-  const parts = [title, ...Object.values(citation).filter((v): v is string => typeof v === 'string')];
-  return [foldForSearch(parts.join('\n')), foldForSearch(citation.author ?? '')];
-}
-
-interface SummaryRow {
-  id: number;
-  title: string;
-  citation: string;
-  characters: number;
-  words: number;
-  sha256: string;
-  origin: SourceOrigin;
-  added_at: Date;
-  case_count: number;
-}
-
 const SUMMARY_COLUMNS = `s.id, s.title, s.citation, s.characters, s.words, s.sha256, s.origin, s.added_at,
   (SELECT count(*)::int FROM cases c WHERE c.source_id = s.id) AS case_count`;
-
-function toSummary(row: SummaryRow): SourceSummary {
-  const citation = JSON.parse(row.citation) as Citation;
-  const summary: SourceSummary = {
-    id: row.id,
-    title: row.title,
-    characters: row.characters,
-    words: row.words,
-    sha256: row.sha256,
-    origin: row.origin,
-    caseCount: row.case_count,
-    addedAt: row.added_at.toISOString(),
-  };
-  if (citation.author) summary.author = citation.author;
-  return summary;
-}
 
 /** The transaction runner the case store lends the library, so both follow the same rules (retries, 503s). */
 export type RunInTransaction = <T>(work: (client: pg.PoolClient) => Promise<T>) => Promise<T>;
@@ -197,21 +159,14 @@ export class PgLibraryStore implements LibraryStore {
   }
 
   async get(id: number): Promise<LibrarySource | undefined> {
-    const { rows } = await this.query<SummaryRow & { text: string; provenance: string; where_map: string; original_bytes: number }>(
+    const { rows } = await this.query<SourceRow>(
       `SELECT ${SUMMARY_COLUMNS}, s.text, s.provenance, s.where_map, coalesce(octet_length(s.original), 0) AS original_bytes
        FROM library_sources s WHERE s.id = $1`,
       [id],
     );
     const row = rows[0];
     if (!row) return undefined;
-    return {
-      ...toSummary(row),
-      text: row.text,
-      citation: JSON.parse(row.citation) as Citation,
-      provenance: JSON.parse(row.provenance) as Provenance,
-      where: JSON.parse(row.where_map) as WhereEntry[],
-      originalBytes: row.original_bytes,
-    };
+    return toLibrarySource(row);
   }
 
   async text(id: number, start?: number, end?: number): Promise<string | undefined> {
@@ -373,11 +328,4 @@ export class PgSearchIndex implements SearchIndex {
       return { sources: rows.length, characters };
     });
   }
-}
-
-/** At most `limit` items, taken evenly from the whole list. */
-function spread<T>(items: T[], limit: number): T[] {
-  if (items.length <= limit) return items;
-  const step = items.length / limit;
-  return Array.from({ length: limit }, (_, i) => items[Math.floor(i * step)]!);
 }

@@ -15,7 +15,7 @@
  * synchronous); SqliteSearchIndex wraps them in the asynchronous SearchIndex.
  */
 import type Database from 'better-sqlite3';
-import { chooseWindows, rankWindows, scoreCommonOnly, scorePostings, usableTerms, type PassageScore } from './windows.js';
+import { chooseWindows, rankWindows, scoreCommonOnly, scorePostings, spread, usableTerms, type PassageScore } from './windows.js';
 import type { CandidatePassage, FragmentQuery, LibraryTotals, SearchIndex } from './types.js';
 import { passagesOf, shingleTerms } from './shingles.js';
 
@@ -135,11 +135,4 @@ export class SqliteSearchIndex implements SearchIndex {
 
 function quoteTerm(term: string): string {
   return `"${term}"`;
-}
-
-/** At most `limit` items, taken evenly from the whole list (a long fragment's pairs from end to end). */
-function spread<T>(items: T[], limit: number): T[] {
-  if (items.length <= limit) return items;
-  const step = items.length / limit;
-  return Array.from({ length: limit }, (_, i) => items[Math.floor(i * step)]!);
 }

@@ -8,16 +8,15 @@
  */
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { Citation } from '../cases/types.js';
 import { UserError } from '../errors.js';
 import { foldForSearch, searchTerms } from '../store/search-key.js';
+import { keptOriginal, searchKeysOf, toLibrarySource, toSummary, type SourceRow, type SummaryRow } from './rows.js';
 import { indexSourceSync, SqliteSearchIndex, unindexSourceSync } from './sqlite-index.js';
 import type {
   AddOutcome,
   LibrarySource,
   LibraryStore,
   LibraryTotals,
-  Provenance,
   QuotingCase,
   SourceFilter,
   SourceInput,
@@ -25,9 +24,6 @@ import type {
   SourceSummary,
   WhereEntry,
 } from './types.js';
-
-/** The original file is kept beside its text up to this size (an extraction can then be redone). */
-export const MAX_ORIGINAL_BYTES = 20 * 1024 * 1024;
 
 export const LIBRARY_SCHEMA = `
   CREATE TABLE library_sources (
@@ -54,25 +50,6 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-interface SummaryRow {
-  id: number;
-  title: string;
-  citation: string;
-  characters: number;
-  words: number;
-  sha256: string;
-  origin: SourceOrigin;
-  added_at: string;
-  case_count: number;
-}
-
-interface SourceRow extends SummaryRow {
-  text: string;
-  provenance: string;
-  where_map: string;
-  original_bytes: number;
-}
-
 const SUMMARY_COLUMNS = `s.id, s.title, s.citation, s.characters, s.words, s.sha256, s.origin, s.added_at,
   (SELECT count(*) FROM cases c WHERE c.source_id = s.id) AS case_count`;
 
@@ -89,7 +66,7 @@ export function ensureSourceSync(db: Database.Database, input: SourceInput, orig
       db.prepare(`UPDATE library_sources SET origin = 'library', title = ?, citation = ?, provenance = ?, where_map = ?, original = ?,
                   search_key = ?, author_key = ? WHERE id = ?`)
         .run(input.title, JSON.stringify(input.citation ?? {}), JSON.stringify(input.provenance ?? {}), JSON.stringify(input.where ?? []),
-          keptOriginal(input.original), ...keys(input.title, input.citation ?? {}), existing.id);
+          keptOriginal(input.original), ...searchKeysOf(input.title, input.citation ?? {}), existing.id);
     } else if (origin === 'case' && existing.origin === 'case' && (input.provenance || input.where || input.original)) {
       // a case that brings its source's provenance, map or original file (imported) gives it to the
       // shared text; a library source keeps its own, and a case that brings none leaves what is there
@@ -105,7 +82,7 @@ export function ensureSourceSync(db: Database.Database, input: SourceInput, orig
     .prepare(`INSERT INTO library_sources (sha256, text, title, citation, provenance, where_map, original, origin, characters, words, search_key, author_key, added_at)
               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`)
     .run(sha256, input.text, input.title, JSON.stringify(citation), JSON.stringify(input.provenance ?? {}), JSON.stringify(input.where ?? []),
-      keptOriginal(input.original), origin, input.text.length, ...keys(input.title, citation), new Date().toISOString());
+      keptOriginal(input.original), origin, input.text.length, ...searchKeysOf(input.title, citation), new Date().toISOString());
   const id = Number(lastInsertRowid);
   const words = indexSourceSync(db, id, input.text);
   db.prepare('UPDATE library_sources SET words = ? WHERE id = ?').run(words, id);
@@ -121,15 +98,6 @@ export function dropIfOrphanSync(db: Database.Database, id: number | null | unde
   if (!row || row.origin !== 'case' || row.uses > 0) return;
   unindexSourceSync(db, id);
   db.prepare('DELETE FROM library_sources WHERE id = ?').run(id);
-}
-
-function keptOriginal(original: Uint8Array | undefined): Buffer | null {
-  return original && original.byteLength <= MAX_ORIGINAL_BYTES ? Buffer.from(original) : null;
-}
-
-function keys(title: string, citation: Citation): [string, string] {
-  const parts = [title, ...Object.values(citation).filter((v): v is string => typeof v === 'string')];
-  return [foldForSearch(parts.join('\n')), foldForSearch(citation.author ?? '')];
 }
 
 export class SqliteLibraryStore implements LibraryStore {
@@ -151,14 +119,7 @@ export class SqliteLibraryStore implements LibraryStore {
                                      FROM library_sources s WHERE s.id = ?`)
       .get(id);
     if (!row) return undefined;
-    return {
-      ...toSummary(row),
-      text: row.text,
-      citation: JSON.parse(row.citation) as Citation,
-      provenance: JSON.parse(row.provenance) as Provenance,
-      where: JSON.parse(row.where_map) as WhereEntry[],
-      originalBytes: row.original_bytes,
-    };
+    return toLibrarySource(row);
   }
 
   async text(id: number, start?: number, end?: number): Promise<string | undefined> {
@@ -237,18 +198,3 @@ export class SqliteLibraryStore implements LibraryStore {
   }
 }
 
-function toSummary(row: SummaryRow): SourceSummary {
-  const citation = JSON.parse(row.citation) as Citation;
-  const summary: SourceSummary = {
-    id: row.id,
-    title: row.title,
-    characters: row.characters,
-    words: row.words,
-    sha256: row.sha256,
-    origin: row.origin,
-    caseCount: row.case_count,
-    addedAt: row.added_at,
-  };
-  if (citation.author) summary.author = citation.author;
-  return summary;
-}

@@ -18,6 +18,13 @@ export interface Window {
   terms: number;
 }
 
+/** At most `limit` items, taken evenly from the whole list (a long fragment's pairs from end to end). */
+export function spread<T>(items: T[], limit: number): T[] {
+  if (items.length <= limit) return items;
+  const step = items.length / limit;
+  return Array.from({ length: limit }, (_, i) => items[Math.floor(i * step)]!);
+}
+
 /** One fragment's passages scored from its terms' postings, before any window is chosen. */
 export interface FragmentScores {
   scores: Map<number, PassageScore>;
