@@ -13,7 +13,6 @@
  *
  * Without PostgreSQL on the machine it says so in one line and writes that instead.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { findPostgresBin, startPostgresCluster } from '../tests/helpers/postgres-cluster.js';
+import { startBenchServer, type BenchServer } from './server.js';
 import { asDistinctClients, type BenchRequest } from './clients.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,11 +45,6 @@ interface Row {
   machineBusy: number;
 }
 
-interface Server {
-  url: string;
-  pid: number;
-  stop: () => Promise<number | null>;
-}
 
 /** CPU time a process (all its threads, the compare workers included) has used, in ms, from /proc. */
 function processCpuMs(pid: number): number {
@@ -74,34 +69,6 @@ function machineTicks(): { busy: number; total: number } {
   }
 }
 
-async function startServer(env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: root,
-    // ELISION_TRUST_PROXY: each connection names its own client in X-Forwarded-For (bench/clients.ts)
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', ELISION_RATE_LIMIT: '0', ELISION_TRUST_PROXY: '1', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let printed = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${printed}`)), 60_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      // keep draining: the request log would otherwise fill the pipe and stall the server
-      if (printed.length < 10_000) printed += String(chunk);
-      const match = /Elision listening on (http:\/\/[^\s/]+)\//.exec(printed);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited (${code}):\n${printed}`)));
-  });
-  const stop = () =>
-    new Promise<number | null>((resolve) => {
-      child.once('exit', (code) => resolve(code));
-      child.kill('SIGTERM');
-    });
-  return { url, pid: child.pid!, stop };
-}
 
 let caseNumber = 0;
 /** A small case, a new title each time, quick for the case guard to compare. */
@@ -159,7 +126,7 @@ export async function benchPostgres(settings: { seconds: number; connections: nu
     return [];
   }
   const cluster = await startPostgresCluster(bin, { fsync: true });
-  const servers: Server[] = [];
+  const servers: BenchServer[] = [];
   const rows: Row[] = [];
   try {
     const admin = new pg.Client({ connectionString: cluster.adminUrl });
@@ -168,9 +135,9 @@ export async function benchPostgres(settings: { seconds: number; connections: nu
     await admin.end();
     const databaseUrl = cluster.adminUrl.replace(/\/postgres$/, '/elision_bench');
     const env = { ELISION_DATABASE_URL: databaseUrl, ELISION_SECRET: randomBytes(32).toString('hex') };
-    servers.push(await startServer(env));
-    servers.push(await startServer(env));
-    const [a, b] = servers as [Server, Server];
+    servers.push(await startBenchServer(env));
+    servers.push(await startBenchServer(env));
+    const [a, b] = servers as [BenchServer, BenchServer];
 
     const run = async (count: 1 | 2, kind: 'page' | 'create') => {
       const urls = count === 1 ? [a.url] : [a.url, b.url];

@@ -27,13 +27,13 @@
  * second in all) the measuring clients under hostile load.
  * Deliberately not a test: numbers depend on the machine; `npm test` never runs this.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { benchPostgres, newCase } from './http-postgres.js';
+import { startBenchServer } from './server.js';
 import { asDistinctClients, clientAddress, type BenchRequest } from './clients.js';
 import { finding3Excerpt, finding3Source } from '../tests/helpers/finding-3.js';
 
@@ -84,42 +84,9 @@ function midSizedPair(): { quote: string; source: string } {
   return { quote, source };
 }
 
-async function startServer(dbDir: string): Promise<{ url: string; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      ELISION_RATE_LIMIT: '0',
-      // each connection names its own client in X-Forwarded-For (bench/clients.ts)
-      ELISION_TRUST_PROXY: '1',
-      ELISION_DB: path.join(dbDir, 'bench.db'),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let printed = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${printed}`)), 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      // keep draining: the request log would otherwise fill the pipe and stall the server
-      if (printed.length < 10_000) printed += String(chunk);
-      const match = /Elision listening on (http:\/\/[^\s/]+)\//.exec(printed);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited (${code}):\n${printed}`)));
-  });
-  const stop = () =>
-    new Promise<number | null>((resolve) => {
-      child.once('exit', (code) => resolve(code));
-      child.kill('SIGTERM');
-    });
-  return { url, stop };
+/** The server on its own SQLite file in `dbDir`. */
+function startServer(dbDir: string) {
+  return startBenchServer({ ELISION_DB: path.join(dbDir, 'bench.db') }, 30_000);
 }
 
 /** The target as each connection sends it: a new query string or body each time when asked. */
